@@ -1,0 +1,96 @@
+# zhangdian.approval — one command to start the portal, one to test it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+PORT ?= 8080
+HOST ?= localhost
+ADMIN_PASSWORD ?= admin
+DEMO ?= 1
+INSTALL_STAMP := $(VENV)/.installed
+CONSTRAINTS := constraints.txt
+ADDON := src/zhangdian.approval
+DEBIAN_TEST_PACKAGES := locales-all
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export zope_i18n_compile_mo_files := true
+
+.PHONY: help
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml
+	$(UV) pip install --python $(BIN)/python --index-url https://pypi.org/simple \
+	    -c $(CONSTRAINTS) -e "$(ADDON)[test,dev]"
+	touch $@
+
+.PHONY: install
+install: $(INSTALL_STAMP) ## Create .venv and install every pinned dependency
+
+.PHONY: constraints
+constraints: $(BIN)/python ## Re-resolve constraints.txt and versions.cfg from PyPI (Plone 6.2.2)
+	echo "Plone==6.2.2" > $(VENV)/top.in
+	$(UV) pip compile --python-version 3.11 --all-extras --no-header --annotation-style line \
+	    --index-url https://pypi.org/simple $(ADDON)/pyproject.toml $(VENV)/top.in -o $(CONSTRAINTS)
+	$(BIN)/python instance/scripts/versions_cfg.py $(CONSTRAINTS) > versions.cfg
+
+instance/etc/zope.conf: $(INSTALL_STAMP)
+	$(BIN)/mkwsgiinstance -s instance/skel -d instance -u admin:$(ADMIN_PASSWORD)
+
+.PHONY: instance
+instance: instance/etc/zope.conf ## Create the Zope instance (FileStorage + blobs under instance/var)
+
+.PHONY: site
+site: instance ## Create the Plone site with the add-on (and demo data when DEMO=1) unless it exists
+	DEMO=$(DEMO) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/create_site.py
+
+.PHONY: start
+start: site ## Start the portal on http://$(HOST):$(PORT)/Plone
+	@echo "Portal: http://$(HOST):$(PORT)/Plone  (admin / $(ADMIN_PASSWORD))"
+	$(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
+
+.PHONY: console
+console: instance ## Open a Zope debug console on the instance
+	$(BIN)/zconsole debug instance/etc/zope.conf
+
+.PHONY: system-deps
+system-deps: ## Install the Debian packages the tests need
+	@missing=""; for p in $(DEBIAN_TEST_PACKAGES); do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
+
+.PHONY: test
+test: install system-deps ## Install what is missing and run the whole test suite
+	$(BIN)/pytest tests $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## ruff and zpretty
+	$(BIN)/ruff check src tests instance/scripts
+	$(BIN)/ruff format --check src tests instance/scripts
+	find src profiles -name '*.zcml' -o -name '*.xml' | grep -v '/node_modules/' | xargs $(BIN)/zpretty --check
+
+.PHONY: format
+format: install ## Reformat Python, ZCML and XML
+	$(BIN)/ruff check --fix src tests instance/scripts
+	$(BIN)/ruff format src tests instance/scripts
+	find src profiles -name '*.zcml' -o -name '*.xml' | xargs $(BIN)/zpretty -i
+
+.PHONY: i18n
+i18n: install ## Rebuild the .pot and sync the zh_CN and en catalogues
+	$(BIN)/python -m zhangdian.approval.locales
+
+.PHONY: bench
+bench: install ## Run the benchmarks (never part of make test)
+	$(BIN)/python benchmarks/run.py
+
+.PHONY: clean
+clean: ## Remove the virtualenv (the database under instance/var is kept)
+	rm -rf $(VENV) .pytest_cache .ruff_cache

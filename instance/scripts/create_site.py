@@ -1,0 +1,52 @@
+"""Create the Plone site with zhangdian.approval (and its demo data) unless it exists.
+
+Run with: zconsole run instance/etc/zope.conf instance/scripts/create_site.py
+Environment: SITE_ID (Plone), DEMO (1 = install the demo profile), DELETE_EXISTING (1).
+"""
+
+from AccessControl.SecurityManagement import newSecurityManager
+from Products.CMFPlone.factory import addPloneSite
+from Testing.makerequest import makerequest
+from zope.component.hooks import setSite
+
+import os
+import sys
+import transaction
+
+
+SITE_ID = os.environ.get("SITE_ID", "Plone")
+DEMO = os.environ.get("DEMO", "1") == "1"
+DELETE_EXISTING = os.environ.get("DELETE_EXISTING", "0") == "1"
+EXTENSIONS = ["plone.app.contenttypes:default", "zhangdian.approval:default"]
+
+
+def main(app):
+    """Create the site once; a second run leaves an existing site untouched."""
+    app = makerequest(app)
+    admin = app.acl_users.getUserById("admin")
+    newSecurityManager(None, admin.__of__(app.acl_users))
+    if SITE_ID in app.objectIds():
+        if not DELETE_EXISTING:
+            print(f"Site {SITE_ID!r} exists; reusing its database.")  # noqa: T201
+            return
+        app.manage_delObjects([SITE_ID])
+        transaction.commit()
+    site = addPloneSite(
+        app,
+        SITE_ID,
+        title="张店区独立审批服务平台",
+        description="淄博市张店区行政审批服务局：独立审批事项清单与办件服务",
+        setup_content=False,
+        default_language="zh-cn",
+        portal_timezone="Asia/Shanghai",
+        extension_ids=EXTENSIONS,
+    )
+    setSite(site)
+    if DEMO:
+        site.portal_setup.runAllImportStepsFromProfile("profile-zhangdian.approval:demo")
+    transaction.commit()
+    print(f"Created site {SITE_ID!r} (demo data: {DEMO}).")  # noqa: T201
+
+
+main(app)  # noqa: F821 - `app` is provided by zconsole run
+sys.exit(0)

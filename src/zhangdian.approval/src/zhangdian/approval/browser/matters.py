@@ -1,0 +1,138 @@
+"""The public matter list and matter pages."""
+
+from plone import api
+from Products.Five.browser import BrowserView
+from zhangdian.approval.content.matter_category import IMatterCategory
+from zhangdian.approval.flowchart import build_paths
+from zhangdian.approval.flowchart import render_svg
+from zhangdian.approval.vocabularies import MATERIAL_FORM_TITLES
+from zhangdian.approval.vocabularies import RISK_LEVEL_TITLES
+
+import re
+
+
+MAX_QUERY_CHARS = 100
+CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$")
+
+
+def published_matters(container, text="", category=None, on_the_spot=False):
+    """Catalog query for the published matters under `container`, filtered."""
+    query = {
+        "portal_type": "Matter",
+        "review_state": "published",
+        "path": "/".join(container.getPhysicalPath()),
+        "sort_on": "matter_code",
+    }
+    if category:
+        query["matter_category"] = category
+    if on_the_spot:
+        query["on_the_spot"] = True
+    text = (text or "").strip()[:MAX_QUERY_CHARS]
+    if text:
+        if CODE_LIKE.match(text):
+            by_code = api.content.find(matter_code=text.upper(), **query)
+            if by_code:
+                return by_code
+        query["SearchableText"] = _searchable(text)
+    return api.content.find(**query)
+
+
+def _searchable(text):
+    # Each word must match; a trailing * lets 食品经 find 食品经营.
+    words = [word for word in re.split(r"[\s\"()*]+", text) if word]
+    return " AND ".join(f"{word}*" for word in words) if words else ""
+
+
+class MatterListView(BrowserView):
+    """The matter list grouped by category, with search and filters."""
+
+    def __call__(self):
+        form = self.request.form
+        self.text = str(form.get("q", "") or "")[:MAX_QUERY_CHARS]
+        self.category = str(form.get("category", "") or "")
+        self.on_the_spot = bool(form.get("on_the_spot"))
+        if IMatterCategory.providedBy(self.context):
+            self.matter_list = self.context.aq_parent
+            self.category = self.context.getId()
+        else:
+            self.matter_list = self.context
+        return self.index()
+
+    def categories(self):
+        """The categories of the list, in list order: dicts with id, title, url."""
+        return [
+            {"id": category.getId(), "title": category.Title(), "url": category.absolute_url()}
+            for category in self.matter_list.objectValues()
+            if IMatterCategory.providedBy(category)
+        ]
+
+    def groups(self):
+        """Matching published matters grouped by category, in list order."""
+        brains = published_matters(
+            self.matter_list, self.text, self.category or None, self.on_the_spot
+        )
+        by_category = {}
+        for brain in brains:
+            by_category.setdefault(brain.matter_category, []).append(brain)
+        return [
+            dict(category, matters=by_category[category["id"]])
+            for category in self.categories()
+            if category["id"] in by_category
+        ]
+
+    def total(self, groups):
+        """The number of matters shown."""
+        return sum(len(group["matters"]) for group in groups)
+
+    def can_manage(self):
+        """True for the working group: shows the import/export links."""
+        return api.user.has_permission(
+            "zhangdian.approval: Manage Matter List", obj=self.matter_list
+        )
+
+
+class MatterView(BrowserView):
+    """A matter with its materials, time limits and flowchart."""
+
+    def material_form(self, key):
+        """The label of original / copy."""
+        return MATERIAL_FORM_TITLES.get(key, key)
+
+    def risk_level(self):
+        """The label of the matter's risk level."""
+        return RISK_LEVEL_TITLES.get(self.context.risk_level, self.context.risk_level)
+
+    def flowchart_svg(self):
+        """The flowchart as inline SVG markup."""
+        svg = render_svg(self.context, self.request)
+        return svg.split("?>", 1)[1].strip()
+
+    def flowchart_paths(self):
+        """The paths of the flowchart, for the text alternative."""
+        return build_paths(self.context, self.request)
+
+    def review_state(self):
+        """The matter's workflow state id."""
+        return api.content.get_state(self.context)
+
+    def can_see_history(self):
+        """True for those who may read the versions of the matter."""
+        return api.user.has_permission(
+            "CMFEditions: Access previous versions", obj=self.context
+        )
+
+
+class FlowchartSVG(BrowserView):
+    """The flowchart as a standalone SVG file (inline, or as a download)."""
+
+    def __call__(self):
+        svg = render_svg(self.context, self.request).encode("utf-8")
+        response = self.request.response
+        response.setHeader("Content-Type", "image/svg+xml; charset=utf-8")
+        response.setHeader("X-Content-Type-Options", "nosniff")
+        if self.request.form.get("download"):
+            response.setHeader(
+                "Content-Disposition",
+                f'attachment; filename="{self.context.code}-flowchart.svg"',
+            )
+        return svg

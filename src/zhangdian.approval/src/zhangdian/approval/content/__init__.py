@@ -1,0 +1,1 @@
+"""Content types of zhangdian.approval."""

@@ -1,0 +1,56 @@
+"""Catalog indexers for matters."""
+
+from plone.indexer import indexer
+from zhangdian.approval.content.matter import IMatter
+
+
+@indexer(IMatter)
+def matter_code(obj):
+    """The matter code (事项编码)."""
+    return obj.code
+
+
+@indexer(IMatter)
+def promised_days(obj):
+    """Promised working days; 0 is on the spot (即办)."""
+    return obj.promised_days
+
+
+@indexer(IMatter)
+def statutory_days(obj):
+    """Statutory working days."""
+    return obj.statutory_days
+
+
+@indexer(IMatter)
+def on_the_spot(obj):
+    """True for matters decided on the spot."""
+    return obj.promised_days == 0
+
+
+@indexer(IMatter)
+def independent_approval(obj):
+    """True when one authorised approver may decide the matter alone."""
+    return bool(obj.independent_approval)
+
+
+@indexer(IMatter)
+def matter_category(obj):
+    """The id of the category the matter sits in."""
+    return obj.aq_parent.getId()
+
+
+@indexer(IMatter)
+def fee(obj):
+    """The fee as written on the list."""
+    return obj.fee or ""
+
+
+@indexer(IMatter)
+def searchable_text(obj):
+    """Code, name, description and legal basis, for the matter search."""
+    return " ".join(
+        part
+        for part in (obj.code, obj.title, obj.description, obj.legal_basis)
+        if part
+    )

@@ -1,0 +1,1 @@
+"""REST API services of zhangdian.approval."""

@@ -1,0 +1,1 @@
+"""The @flowchart endpoint: a matter's flowchart as SVG."""

@@ -1,0 +1,1 @@
+"""The @matters endpoint: the published matter list."""
