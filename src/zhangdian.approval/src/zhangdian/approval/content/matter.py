@@ -10,6 +10,7 @@ from plone.dexterity.interfaces import IDexterityContent
 from plone.restapi.deserializer.dxfields import DefaultFieldDeserializer
 from plone.restapi.interfaces import IFieldDeserializer
 from plone.supermodel import model
+from plone.uuid.interfaces import IUUID
 from zhangdian.approval import _
 from zope import schema
 from zope.component import adapter
@@ -46,13 +47,6 @@ class PromisedExceedsStatutory(Invalid):
     """The promised time limit is longer than the statutory one."""
 
 
-PROMISED_EXCEEDS_STATUTORY = _(
-    "error_promised_exceeds_statutory",
-    default="The promised time limit (${promised} working days) may not exceed the "
-    "statutory time limit (${statutory} working days).",
-)
-
-
 def find_matter_by_code(code):
     """Return the catalog brain of the matter with this code, or None."""
     brains = api.content.find(
@@ -68,7 +62,7 @@ def check_matter_code(code, matter=None):
     existing = find_matter_by_code(code)
     if existing is None:
         return
-    if matter is not None and existing.UID == api.content.get_uuid(matter):
+    if matter is not None and existing.UID == IUUID(matter, None):
         return
     raise DuplicateMatterCode(code)
 
@@ -80,7 +74,9 @@ def check_time_limits(promised_days, statutory_days):
     if promised_days > statutory_days:
         raise PromisedExceedsStatutory(
             _(
-                PROMISED_EXCEEDS_STATUTORY,
+                "error_promised_exceeds_statutory",
+                default="The promised time limit (${promised} working days) may not exceed "
+                "the statutory time limit (${statutory} working days).",
                 mapping={"promised": promised_days, "statutory": statutory_days},
             )
         )
