@@ -14,7 +14,8 @@ DEMO ?= 1
 INSTALL_STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 ADDON := src/zhangdian.approval
-DEBIAN_TEST_PACKAGES := locales-all
+# Debian packages the suite needs (later: softhsm2, postgresql, chromium).
+DEBIAN_TEST_PACKAGES :=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export zope_i18n_compile_mo_files := true
 

@@ -115,6 +115,11 @@ class MatterView(BrowserView):
         """The matter's workflow state id."""
         return api.content.get_state(self.context)
 
+    def review_state_title(self):
+        """The title of the matter's workflow state (translated in the plone domain)."""
+        workflow = api.portal.get_tool("portal_workflow")
+        return workflow.getTitleForStateOnType(self.review_state(), self.context.portal_type)
+
     def can_see_history(self):
         """True for those who may read the versions of the matter."""
         return api.user.has_permission(

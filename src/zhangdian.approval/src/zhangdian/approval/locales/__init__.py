@@ -1,0 +1,1 @@
+"""Translation catalogues (zh_CN, en) of zhangdian.approval."""
