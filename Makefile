@@ -74,14 +74,14 @@ test: install system-deps ## Install what is missing and run the whole test suit
 
 .PHONY: lint
 lint: install ## ruff and zpretty
-	$(BIN)/ruff check src tests instance/scripts
-	$(BIN)/ruff format --check src tests instance/scripts
+	$(BIN)/ruff check src tests instance/scripts benchmarks
+	$(BIN)/ruff format --check src tests instance/scripts benchmarks
 	find src profiles -name '*.zcml' -o -name '*.xml' | grep -v '/node_modules/' | xargs $(BIN)/zpretty --check
 
 .PHONY: format
 format: install ## Reformat Python, ZCML and XML
-	$(BIN)/ruff check --fix src tests instance/scripts
-	$(BIN)/ruff format src tests instance/scripts
+	$(BIN)/ruff check --fix src tests instance/scripts benchmarks
+	$(BIN)/ruff format src tests instance/scripts benchmarks
 	find src profiles -name '*.zcml' -o -name '*.xml' | xargs $(BIN)/zpretty -i
 
 .PHONY: i18n

@@ -25,7 +25,7 @@ def package_name() -> str:
     return "zhangdian.approval"
 
 
-PASSWORD = "secret-password-1"  # noqa: S105 - test users only
+PASSWORD = "secret-password-1"
 
 USERS = {
     # user id: site-wide roles

@@ -53,9 +53,7 @@ class TestMatterListPage:
         html = page("matters/shsw").text
         assert "民办非企业单位成立登记" in html and "食品经营许可（新办）" not in html
 
-    @pytest.mark.parametrize(
-        "language,label", [("zh-CN", "即办"), ("en", "On the spot")]
-    )
+    @pytest.mark.parametrize("language,label", [("zh-CN", "即办"), ("en", "On the spot")])
     def test_languages(self, page, language, label):
         """The page speaks zh_CN by default and English to English browsers."""
         assert label in page("matters", language=language).text

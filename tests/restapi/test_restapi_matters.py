@@ -54,7 +54,11 @@ class TestMattersEndpoint:
         item = self.anon.get("@matters", params={"q": "XK-T-001"}).json()["items"][0]
         assert item["title"] == "食品经营许可（新办）"
         assert item["category"] == {"id": "jmss", "title": "经贸商事"}
-        assert (item["promised_days"], item["statutory_days"], item["on_the_spot"]) == (5, 20, False)
+        assert (item["promised_days"], item["statutory_days"], item["on_the_spot"]) == (
+            5,
+            20,
+            False,
+        )
         assert item["independent_approval"] is True
 
     def test_batching(self):
@@ -93,7 +97,7 @@ class TestMatterSerialization:
         assert response.status_code == 200
         assert response.headers["Content-Type"].startswith("image/svg+xml")
         svg = response.text
-        assert "<title id=\"flowchart-title\">" in svg
+        assert '<title id="flowchart-title">' in svg
         assert "受理审查决定" in svg and "科室负责人" in svg
 
     def test_flowchart_of_draft_hidden(self):
@@ -182,9 +186,7 @@ class TestMatterWrites:
 
     def test_editor_cannot_patch(self):
         """A Plone Editor is not the working group."""
-        response = self.user_request("editor").patch(
-            "matters/jmss/xk-t-001", json={"fee": "1元"}
-        )
+        response = self.user_request("editor").patch("matters/jmss/xk-t-001", json={"fee": "1元"})
         assert response.status_code in (401, 403)
 
     @pytest.mark.parametrize(

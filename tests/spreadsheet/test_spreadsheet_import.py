@@ -80,7 +80,7 @@ class TestImportUpdates:
         assert report.ok, report.errors
         assert report.updated == [table[1][column("code")]]
         assert report.created == ["XK-T-777"]
-        category = [c for c in matter_list.objectValues() if c.Title() == "卫生健康"][0]
+        category = next(c for c in matter_list.objectValues() if c.Title() == "卫生健康")
         matter = category["xk-t-777"]
         assert api.content.get_state(matter) == "published"
         assert len(api.content.find(portal_type="Matter", matter_code="XK-T-777")) == 1
@@ -100,7 +100,7 @@ class TestImportUpdates:
         repository = api.portal.get_tool("portal_repository")
         before = repository.getHistoryMetadata(matter).getLength(countPurged=False)
         table = snapshot(matter_list)
-        row = [r for r in table if r[0] == "XK-T-001"][0]
+        row = next(r for r in table if r[0] == "XK-T-001")
         row[column("fee")] = "50元"
         run_import(matter_list, "list.csv", to_csv(table), apply=True)
         assert matter.fee == "50元"
@@ -166,7 +166,7 @@ class TestImportRefusesBadRows:
     def test_back_to_draft_refused(self, matter_list, workgroup):
         """A published matter cannot be sent back to draft by import."""
         table = snapshot(matter_list)
-        row = [r for r in table if r[0] == "XK-T-001"][0]
+        row = next(r for r in table if r[0] == "XK-T-001")
         row[column("state")] = "草稿"
         report = run_import(matter_list, "list.csv", to_csv(table), apply=True)
         assert [e.column for e in report.errors] == ["状态"]

@@ -55,12 +55,16 @@ def _days_text(days, request):
 
 def _step_nodes(steps, request):
     """Boxes for a sequence of steps, between a start and an end box."""
-    start = translate(_("flowchart_apply", default="Applicant submits the application"), context=request)
+    start = translate(
+        _("flowchart_apply", default="Applicant submits the application"), context=request
+    )
     end = translate(_("flowchart_done", default="Decision delivered"), context=request)
     nodes = [Node([start], True)]
     for step in steps:
         detail = " · ".join(
-            part for part in (step.get("actor") or "", _days_text(step.get("days"), request)) if part
+            part
+            for part in (step.get("actor") or "", _days_text(step.get("days"), request))
+            if part
         )
         nodes.append(Node([step["step"], detail] if detail else [step["step"]]))
     nodes.append(Node([end], True))
@@ -194,7 +198,11 @@ def render_svg(matter, request):
     """Return the flowchart of a matter as a standalone SVG document (str)."""
     paths = build_paths(matter, request)
     title = translate(
-        _("flowchart_title", default="Process flowchart: ${matter}", mapping={"matter": matter.title}),
+        _(
+            "flowchart_title",
+            default="Process flowchart: ${matter}",
+            mapping={"matter": matter.title},
+        ),
         context=request,
     )
     body, height = [], 0
@@ -206,8 +214,9 @@ def render_svg(matter, request):
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="flowchart-title flowchart-desc" '
-        f'font-family="\'Noto Sans CJK SC\', \'Microsoft YaHei\', \'PingFang SC\', sans-serif" '
+        f'viewBox="0 0 {width} {height}" role="img" '
+        'aria-labelledby="flowchart-title flowchart-desc" '
+        f"font-family=\"'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif\" "
         f'font-size="{FONT_SIZE}">'
         f'<title id="flowchart-title">{escape(title)}</title>'
         f'<desc id="flowchart-desc">{escape(describe(paths))}</desc>'

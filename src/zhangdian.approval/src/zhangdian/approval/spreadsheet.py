@@ -10,6 +10,7 @@ from plone import api
 from plone.i18n.normalizer.interfaces import IIDNormalizer
 from zhangdian.approval import _
 from zhangdian.approval.content.matter import IMatter
+from zhangdian.approval.content.matter import InvalidMatterCode
 from zhangdian.approval.content.matter import MATTER_CODE_PATTERN
 from zhangdian.approval.content.matter import PromisedExceedsStatutory
 from zhangdian.approval.content.matter import check_time_limits
@@ -227,59 +228,64 @@ def parse_table(table):
 
 
 def _parse_row(line, raw):
-    values = {}
-    errors = []
+    """Convert and check one row; return its values and its errors."""
+    values, errors = _convert_cells(line, raw)
+    if not errors:
+        errors = [
+            RowError(line, HEADINGS[key], message) for key, message in _rule_violations(values)
+        ]
+    return values, errors
 
-    def fail(key, message):
-        errors.append(RowError(line, HEADINGS[key], message))
 
+def _convert_cells(line, raw):
+    values, errors = {}, []
     for column in COLUMNS:
         text = raw.get(column.key, "")
         if len(text) > MAX_CELL_CHARS:
-            fail(column.key, _("error_import_cell_too_long", default="The cell is too long."))
-            continue
-        if column.required and not text:
-            fail(column.key, _("error_import_required", default="This cell is required."))
-            continue
-        try:
-            values[column.key] = _CONVERTERS.get(column.key, _text)(text)
-        except _CellError as error:
-            fail(column.key, error.message)
-    if errors:
-        return values, errors
+            message = _("error_import_cell_too_long", default="The cell is too long.")
+        elif column.required and not text:
+            message = _("error_import_required", default="This cell is required.")
+        else:
+            try:
+                values[column.key] = _CONVERTERS.get(column.key, _text)(text)
+                continue
+            except _CellError as error:
+                message = error.message
+        errors.append(RowError(line, column.heading, message))
+    return values, errors
+
+
+def _rule_violations(values):
+    """The matter rules a converted row breaks, as (column key, message) pairs."""
+    violations = []
     if not MATTER_CODE_PATTERN.match(values["code"]):
-        fail(
-            "code",
-            _(
-                "error_matter_code_format",
-                default="A matter code has 4 to 40 characters: capital letters, digits "
-                "and hyphens, starting with a letter or digit (e.g. XK-JM-001).",
-            ),
-        )
+        violations.append(("code", InvalidMatterCode.__doc__))
     if "\n" in values["title"] or len(values["title"]) > MAX_TITLE_CHARS:
-        fail(
-            "title",
-            _(
-                "error_import_title",
-                default="A matter name is one line of at most ${max} characters.",
-                mapping={"max": MAX_TITLE_CHARS},
-            ),
+        violations.append(
+            (
+                "title",
+                _(
+                    "error_import_title",
+                    default="A matter name is one line of at most ${max} characters.",
+                    mapping={"max": MAX_TITLE_CHARS},
+                ),
+            )
         )
     for key in ("fee", "contact_window", "statutory_days", "promised_days"):
         try:
             if values[key] is not None:
                 IMatter[key].validate(values[key])
         except ValidationError as error:
-            fail(key, error.doc())
+            violations.append((key, error.doc()))
     try:
         check_time_limits(values["promised_days"], values["statutory_days"])
     except PromisedExceedsStatutory as error:
-        fail("promised_days", error.args[0])
-    if not errors:
+        violations.append(("promised_days", error.args[0]))
+    if not violations:
         state_error = _check_state_change(values["code"], values["state"])
         if state_error:
-            fail("state", state_error)
-    return values, errors
+            violations.append(("state", state_error))
+    return violations
 
 
 def _check_state_change(code, state):
@@ -318,9 +324,7 @@ def _int(text):
     except ValueError:
         number = None
     if number is None or not number.is_integer():
-        raise _CellError(
-            _("error_import_integer", default="Write a whole number of working days.")
-        )
+        raise _CellError(_("error_import_integer", default="Write a whole number of working days."))
     return int(number)
 
 
@@ -566,4 +570,3 @@ def to_xlsx(table):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-

@@ -17,7 +17,7 @@ class Layer(PloneSandboxLayer):
 
     def setUpZope(self, app, configurationContext):
         """Load our ZCML and compile the translation catalogues."""
-        os.environ["zope_i18n_compile_mo_files"] = "true"
+        os.environ["ZOPE_I18N_COMPILE_MO_FILES"] = "true"
         import plone.restapi
         import zhangdian.approval
 

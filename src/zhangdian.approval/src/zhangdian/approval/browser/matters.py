@@ -122,9 +122,7 @@ class MatterView(BrowserView):
 
     def can_see_history(self):
         """True for those who may read the versions of the matter."""
-        return api.user.has_permission(
-            "CMFEditions: Access previous versions", obj=self.context
-        )
+        return api.user.has_permission("CMFEditions: Access previous versions", obj=self.context)
 
 
 class FlowchartSVG(BrowserView):

@@ -49,9 +49,7 @@ class PromisedExceedsStatutory(Invalid):
 
 def find_matter_by_code(code):
     """Return the catalog brain of the matter with this code, or None."""
-    brains = api.content.find(
-        portal_type="Matter", matter_code=code, unrestricted=True
-    )
+    brains = api.content.find(portal_type="Matter", matter_code=code, unrestricted=True)
     return brains[0] if brains else None
 
 
@@ -62,7 +60,7 @@ def check_matter_code(code, matter=None):
     existing = find_matter_by_code(code)
     if existing is None:
         return
-    if matter is not None and existing.UID == IUUID(matter, None):
+    if matter is not None and IUUID(matter, None) == existing.UID:
         return
     raise DuplicateMatterCode(code)
 
@@ -122,29 +120,21 @@ class IMaterialRow(Interface):
         vocabulary="zhangdian.approval.material_forms",
         default="original",
     )
-    copies = schema.Int(
-        title=_("label_material_copies", default="Copies"), min=1, default=1
-    )
+    copies = schema.Int(title=_("label_material_copies", default="Copies"), min=1, default=1)
     required = schema.Bool(
         title=_("label_material_required", default="Required"),
         default=True,
         required=False,
     )
-    notes = schema.TextLine(
-        title=_("label_material_notes", default="Notes"), required=False
-    )
+    notes = schema.TextLine(title=_("label_material_notes", default="Notes"), required=False)
 
 
 class IProcessStepRow(Interface):
     """One step of a process shown in the flowchart."""
 
     step = schema.TextLine(title=_("label_step", default="Step"))
-    actor = schema.TextLine(
-        title=_("label_step_actor", default="Handled by"), required=False
-    )
-    days = schema.Int(
-        title=_("label_step_days", default="Working days"), min=0, required=False
-    )
+    actor = schema.TextLine(title=_("label_step_actor", default="Handled by"), required=False)
+    days = schema.Int(title=_("label_step_days", default="Working days"), min=0, required=False)
 
 
 class IMatter(model.Schema):
@@ -190,8 +180,7 @@ class IMatter(model.Schema):
         title=_("label_promised_days", default="Promised time limit (working days)"),
         description=_(
             "help_promised_days",
-            default="0 means decided on the spot (即办). Never more than the "
-            "statutory time limit.",
+            default="0 means decided on the spot (即办). Never more than the statutory time limit.",
         ),
         min=0,
         max=3650,

@@ -50,7 +50,5 @@ def fee(obj):
 def searchable_text(obj):
     """Code, name, description and legal basis, for the matter search."""
     return " ".join(
-        part
-        for part in (obj.code, obj.title, obj.description, obj.legal_basis)
-        if part
+        part for part in (obj.code, obj.title, obj.description, obj.legal_basis) if part
     )

@@ -24,9 +24,8 @@ LANGUAGE_NAMES = {"zh_CN": "Chinese (Simplified)", "en": "English"}
 
 def run(*args):
     """Run i18ndude from the repository root, so references are relative paths."""
-    subprocess.run(
-        [str(I18NDUDE), *map(str, args)], check=True, capture_output=True, cwd=ROOT
-    )
+    command = [str(I18NDUDE), *map(str, args)]
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)  # noqa: S603
 
 
 def main():
@@ -44,7 +43,9 @@ def main():
             po.write_text(
                 pot.read_text(encoding="utf-8")
                 .replace('"Language-Code: en\\n"', f'"Language-Code: {language}\\n"')
-                .replace('"Language-Name: English\\n"', f'"Language-Name: {LANGUAGE_NAMES[language]}\\n"'),
+                .replace(
+                    '"Language-Name: English\\n"', f'"Language-Name: {LANGUAGE_NAMES[language]}\\n"'
+                ),
                 encoding="utf-8",
             )
         run("sync", "--pot", pot, po)

@@ -42,9 +42,7 @@ def risk_levels(context):
 @provider(IVocabularyFactory)
 def matter_categories(context):
     """The categories (审批门类) of the matter list, in list order."""
-    brains = api.content.find(
-        portal_type="MatterCategory", sort_on="getObjPositionInParent"
-    )
+    brains = api.content.find(portal_type="MatterCategory", sort_on="getObjPositionInParent")
     return SimpleVocabulary(
         [SimpleTerm(value=b.getId, token=b.getId, title=b.Title) for b in brains]
     )

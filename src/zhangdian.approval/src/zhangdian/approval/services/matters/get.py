@@ -38,8 +38,7 @@ class MattersGet(Service):
         if matter_list is None:
             return {"@id": f"{self.context.absolute_url()}/@matters", "items": [], "items_total": 0}
         categories = {
-            category.getId(): {"title": category.Title()}
-            for category in matter_list.objectValues()
+            category.getId(): {"title": category.Title()} for category in matter_list.objectValues()
         }
         brains = published_matters(
             matter_list,
