@@ -113,3 +113,36 @@ class TestMatterTransitions:
         matter = matter_list["jmss"]["xk-t-004"]
         history = matter.workflow_history["matter_workflow"]
         assert [entry["action"] for entry in history] == [None, "publish", "suspend"]
+
+
+class TestMatterListChanges:
+    """The list-wide change log (动态调整)."""
+
+    def test_log_records_adds_edits_and_transitions(self, portal, matter_list):
+        """Additions, edits and state changes are all logged in order."""
+        from zhangdian.approval.subscribers.matter_changes import changes_of
+        from zope.event import notify
+        from zope.lifecycleevent import Attributes
+        from zope.lifecycleevent import ObjectModifiedEvent
+        from zhangdian.approval.content.matter import IMatter
+
+        matter = matter_list["jmss"]["xk-t-004"]
+        with api.env.adopt_roles(["Manager"]):
+            matter.fee = "10元"
+            notify(ObjectModifiedEvent(matter, Attributes(IMatter, "IMatter.fee")))
+        entries = [e for e in changes_of(matter_list).values() if e["code"] == "XK-T-004"]
+        assert [e["action"] for e in entries] == ["added", "publish", "suspend", "edited"]
+        assert entries[-1]["fields"] == ("fee",)
+
+    def test_public_sees_changes_of_published_matters_only(self, portal, matter_list):
+        """Anonymous sees the log of public matters, staff see all."""
+        view = matter_list.restrictedTraverse("@@matter-list-changes")
+        logout()
+        public = {e["code"] for e in view.changes()}
+        assert public == {"XK-T-001", "XK-T-002", "XK-T-101"}
+        login(portal, "workgroup")
+        try:
+            staff = {e["code"] for e in view.changes()}
+        finally:
+            logout()
+        assert staff == {"XK-T-001", "XK-T-002", "XK-T-003", "XK-T-004", "XK-T-101"}

@@ -4,13 +4,22 @@ from plone import api
 from Products.Five.browser import BrowserView
 from zhangdian.approval.content.matter_category import IMatterCategory
 from zhangdian.approval.flowchart import build_paths
+from zhangdian.approval import _
 from zhangdian.approval.flowchart import render_svg
+from zhangdian.approval.subscribers.matter_changes import changes_of
 from zhangdian.approval.vocabularies import MATERIAL_FORM_TITLES
 from zhangdian.approval.vocabularies import RISK_LEVEL_TITLES
 
 import re
 
 
+CHANGE_TITLES = {
+    "added": _("change_added", default="Added"),
+    "edited": _("change_edited", default="Edited"),
+    "publish": _("change_publish", default="Published"),
+    "suspend": _("change_suspend", default="Suspended"),
+    "resume": _("change_resume", default="Resumed"),
+}
 MAX_QUERY_CHARS = 100
 CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$")
 
@@ -139,3 +148,31 @@ class FlowchartSVG(BrowserView):
                 f'attachment; filename="{self.context.code}-flowchart.svg"',
             )
         return svg
+
+
+class MatterListChanges(BrowserView):
+    """The history of the list (动态调整): additions, edits and state changes, newest first."""
+
+    limit = 200
+
+    def changes(self):
+        """The latest changes of matters the viewer may see now."""
+        visible = {
+            brain.UID
+            for brain in api.content.find(
+                portal_type="Matter", path="/".join(self.context.getPhysicalPath())
+            )
+        }
+        log = changes_of(self.context)
+        result = []
+        for key in reversed(log.keys()):
+            entry = log[key]
+            if entry["uid"] in visible:
+                result.append(entry)
+                if len(result) == self.limit:
+                    break
+        return result
+
+    def action_title(self, action):
+        """The label of a change."""
+        return CHANGE_TITLES.get(action, action)
