@@ -50,7 +50,8 @@ instance: instance/etc/zope.conf ## Create the Zope instance (FileStorage + blob
 
 .PHONY: site
 site: instance ## Create the Plone site with the add-on (and demo data when DEMO=1) unless it exists
-	DEMO=$(DEMO) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/create_site.py
+	DEMO=$(DEMO) ADMIN_PASSWORD=$(ADMIN_PASSWORD) \
+	    $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/create_site.py
 
 .PHONY: start
 start: site ## Start the portal on http://$(HOST):$(PORT)/Plone

@@ -1,7 +1,8 @@
 """Create the Plone site with zhangdian.approval (and its demo data) unless it exists.
 
 Run with: zconsole run instance/etc/zope.conf instance/scripts/create_site.py
-Environment: SITE_ID (Plone), DEMO (1 = install the demo profile), DELETE_EXISTING (1).
+Environment: SITE_ID (Plone), DEMO (1 = install the demo profile), DELETE_EXISTING (1),
+ADMIN_PASSWORD (for the Zope root user `admin` when the database has none yet).
 """
 
 from AccessControl.SecurityManagement import newSecurityManager
@@ -17,12 +18,21 @@ import transaction
 SITE_ID = os.environ.get("SITE_ID", "Plone")
 DEMO = os.environ.get("DEMO", "1") == "1"
 DELETE_EXISTING = os.environ.get("DELETE_EXISTING", "0") == "1"
-EXTENSIONS = ["plone.app.contenttypes:default", "zhangdian.approval:default"]
+ADMIN_PASSWORD = os.environ.get("ADMIN_PASSWORD", "admin")
+EXTENSIONS = [
+    "plone.app.contenttypes:default",
+    "plonetheme.barceloneta:default",
+    "zhangdian.approval:default",
+]
 
 
 def main(app):
     """Create the site once; a second run leaves an existing site untouched."""
     app = makerequest(app)
+    # Zope reads instance/inituser only into an empty database; a new Data.fs needs it again.
+    if app.acl_users.getUserById("admin") is None:
+        app.acl_users._doAddUser("admin", ADMIN_PASSWORD, ["Manager"], [])
+        transaction.commit()
     admin = app.acl_users.getUserById("admin")
     newSecurityManager(None, admin.__of__(app.acl_users))
     if SITE_ID in app.objectIds():

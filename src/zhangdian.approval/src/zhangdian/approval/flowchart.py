@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape
 from zhangdian.approval import _
 from zope.i18n import translate
 
+import re
+
 
 FONT_SIZE = 14
 LINE_HEIGHT = 20
@@ -19,6 +21,8 @@ MARGIN = 20
 BOX_PADDING = 10
 ARROW = 34
 HEADER_HEIGHT = 64
+
+NO_LINE_START = set("，。、；：！？）》」』】")
 
 INDEPENDENT_COLOUR = "#0b6e4f"
 FORMER_COLOUR = "#6b6b6b"
@@ -132,16 +136,23 @@ def _text_width(text):
     return sum(FONT_SIZE if ord(char) > 0x2E80 else FONT_SIZE * 0.6 for char in text)
 
 
+def _tokens(text):
+    """Split into wrap units: each CJK character alone, latin words with their space."""
+    return re.findall(r"[\u2e80-\U0002ffff]|[^\s\u2e80-\U0002ffff]+\s*|\s+", text)
+
+
 def _wrap(text, width):
     lines, current = [], ""
-    for char in text:
-        if _text_width(current + char) > width and current:
-            lines.append(current)
-            current = char
+    for token in _tokens(text):
+        # Closing punctuation never starts a line (禁则), so it may overhang slightly.
+        too_wide = _text_width(current + token.rstrip()) > width
+        if current and too_wide and token not in NO_LINE_START:
+            lines.append(current.rstrip())
+            current = token.lstrip()
         else:
-            current += char
-    if current:
-        lines.append(current)
+            current += token
+    if current.strip():
+        lines.append(current.rstrip())
     return lines or [""]
 
 
@@ -153,7 +164,7 @@ def _node_lines(node):
     return wrapped
 
 
-def _column(path, x):
+def _column(path, x, heading_lines):
     parts = []
     y = MARGIN
     for index, line in enumerate(_wrap(path.heading, COLUMN_WIDTH)):
@@ -161,7 +172,6 @@ def _column(path, x):
             f'<text x="{x + COLUMN_WIDTH / 2}" y="{y + FONT_SIZE + index * LINE_HEIGHT}" '
             f'text-anchor="middle" font-weight="bold" fill="{path.colour}">{escape(line)}</text>'
         )
-    heading_lines = len(_wrap(path.heading, COLUMN_WIDTH))
     parts.append(
         f'<text x="{x + COLUMN_WIDTH / 2}" y="{y + FONT_SIZE + heading_lines * LINE_HEIGHT}" '
         f'text-anchor="middle" fill="#333">{escape(path.summary)}</text>'
@@ -206,8 +216,11 @@ def render_svg(matter, request):
         context=request,
     )
     body, height = [], 0
+    # Columns share one heading height so their first boxes line up.
+    heading_lines = max(len(_wrap(path.heading, COLUMN_WIDTH)) for path in paths)
     for index, path in enumerate(paths):
-        parts, column_height = _column(path, MARGIN + index * (COLUMN_WIDTH + COLUMN_GAP))
+        x = MARGIN + index * (COLUMN_WIDTH + COLUMN_GAP)
+        parts, column_height = _column(path, x, heading_lines)
         body.extend(parts)
         height = max(height, column_height)
     width = 2 * MARGIN + len(paths) * COLUMN_WIDTH + (len(paths) - 1) * COLUMN_GAP
