@@ -117,6 +117,20 @@ class TestMatterVersioning:
         history = repository.getHistoryMetadata(matter)
         assert history.getLength(countPurged=False) == before + 1
 
+    def test_versioning_cannot_be_switched_off(self, matter_list):
+        """Unticking "versioning enabled" does not stop versions of a matter."""
+        from zope.event import notify
+        from zope.lifecycleevent import ObjectModifiedEvent
+
+        matter = matter_list["jmss"]["xk-t-001"]
+        repository = api.portal.get_tool("portal_repository")
+        before = repository.getHistoryMetadata(matter).getLength(countPurged=False)
+        with api.env.adopt_roles(["Manager"]):
+            matter.versioning_enabled = False
+            matter.fee = "1元"
+            notify(ObjectModifiedEvent(matter))
+        assert repository.getHistoryMetadata(matter).getLength(countPurged=False) == before + 1
+
     def test_new_matter_data_is_valid(self, portal):
         """The test fixture data itself passes the schema."""
         from zhangdian.approval.content.matter import IMatter

@@ -253,6 +253,15 @@ class Matter(Item):
     """An approval matter (审批事项)."""
 
     @property
+    def versioning_enabled(self):
+        """Every change of a matter is versioned (动态调整 history); it cannot be switched off."""
+        return True
+
+    @versioning_enabled.setter
+    def versioning_enabled(self, value):
+        """Ignore the versioning behavior's switch for matters."""
+
+    @property
     def on_the_spot(self):
         """True for matters decided on the spot (即办)."""
         return self.promised_days == 0
