@@ -1,5 +1,11 @@
 """Fixtures shared by the whole suite (pytest-plone)."""
 
+import os
+
+
+# zope.i18n reads this when it is first imported: compile our .po files to .mo.
+os.environ.setdefault("zope_i18n_compile_mo_files", "true")
+
 from pytest_plone import fixtures_factory
 from zhangdian.approval.testing import FUNCTIONAL_TESTING
 from zhangdian.approval.testing import INTEGRATION_TESTING

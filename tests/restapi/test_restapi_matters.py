@@ -113,12 +113,14 @@ class TestMatterWrites:
         self.matter_list = functional_matter_list
         self.user_request = user_request
 
-    def post_matter(self, userid, **overrides):
+    def post_matter(self, userid, language="zh-CN", **overrides):
         """POST a new matter into 经贸商事 as `userid`."""
         data = make_matter_data("XK-T-500", "新增事项", 2, 10)
         data.update(overrides)
         data["@type"] = "Matter"
-        return self.user_request(userid).post("matters/jmss", json=data)
+        session = self.user_request(userid)
+        session.headers["Accept-Language"] = language
+        return session.post("matters/jmss", json=data)
 
     def count(self):
         """The number of matters in 经贸商事, read from the database."""
@@ -145,7 +147,8 @@ class TestMatterWrites:
         before = self.count()
         response = self.post_matter("workgroup", promised_days=30, statutory_days=20)
         assert response.status_code == 400
-        assert "30" in response.text and "20" in response.text
+        assert response.json()["type"] == "BadRequest"
+        assert "承诺时限（30 个工作日）不得超过法定时限（20 个工作日）" in response.json()["message"]
         assert self.count() == before
 
     def test_patch_promised_above_statutory(self):
@@ -160,9 +163,9 @@ class TestMatterWrites:
     def test_duplicate_code(self):
         """A code already used by another matter is refused."""
         before = self.count()
-        response = self.post_matter("workgroup", code="XK-T-101")
+        response = self.post_matter("workgroup", language="en", code="XK-T-101")
         assert response.status_code == 400, response.text
-        assert "unique" in response.text or "唯一" in response.text
+        assert "unique" in response.json()["message"]
         assert self.count() == before
 
     def test_patch_to_other_code_refused(self):

@@ -7,8 +7,6 @@ from plone.app.testing import PloneSandboxLayer
 from plone.app.testing import applyProfile
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 
-import os
-
 
 class Layer(PloneSandboxLayer):
     """zhangdian.approval installed on a zh-CN Plone site."""
@@ -16,8 +14,7 @@ class Layer(PloneSandboxLayer):
     defaultBases = (PLONE_APP_CONTENTTYPES_FIXTURE,)
 
     def setUpZope(self, app, configurationContext):
-        """Load our ZCML and compile the translation catalogues."""
-        os.environ["ZOPE_I18N_COMPILE_MO_FILES"] = "true"
+        """Load our ZCML."""
         import plone.restapi
         import zhangdian.approval
 
