@@ -148,7 +148,9 @@ class TestMatterWrites:
         response = self.post_matter("workgroup", promised_days=30, statutory_days=20)
         assert response.status_code == 400
         assert response.json()["type"] == "BadRequest"
-        assert "承诺时限（30 个工作日）不得超过法定时限（20 个工作日）" in response.json()["message"]
+        assert (
+            "承诺时限（30 个工作日）不得超过法定时限（20 个工作日）" in response.json()["message"]
+        )
         assert self.count() == before
 
     def test_patch_promised_above_statutory(self):

@@ -57,12 +57,23 @@ class TestSetupUninstall:
 
         assert IBrowserLayer not in browser_layers
 
-    @pytest.mark.parametrize("portal_type", ["MatterList", "MatterCategory", "Matter"])
+    @pytest.mark.parametrize(
+        "portal_type",
+        ["MatterList", "MatterCategory", "Matter", "ApproverRoster", "ApproverAuthorization"],
+    )
     def test_types_removed(self, portal, portal_type):
         """Our content types are gone."""
         assert portal_type not in portal.portal_types.objectIds()
 
-    @pytest.mark.parametrize("workflow", ["matter_workflow", "matter_list_workflow"])
+    @pytest.mark.parametrize(
+        "workflow",
+        [
+            "matter_workflow",
+            "matter_list_workflow",
+            "authorization_workflow",
+            "approver_roster_workflow",
+        ],
+    )
     def test_workflows_removed(self, portal, workflow):
         """Our workflows are gone."""
         assert workflow not in portal.portal_workflow.objectIds()

@@ -1,6 +1,7 @@
 """Catalog indexers for matters."""
 
 from plone.indexer import indexer
+from zhangdian.approval.content.authorization import IApproverAuthorization
 from zhangdian.approval.content.matter import IMatter
 
 
@@ -52,3 +53,39 @@ def searchable_text(obj):
     return " ".join(
         part for part in (obj.code, obj.title, obj.description, obj.legal_basis) if part
     )
+
+
+@indexer(IApproverAuthorization)
+def approver(obj):
+    """The user id of the approver an authorisation is for."""
+    return obj.approver
+
+
+@indexer(IApproverAuthorization)
+def valid_from(obj):
+    """First day of the authorisation period."""
+    return obj.valid_from
+
+
+@indexer(IApproverAuthorization)
+def valid_until(obj):
+    """Last day of the authorisation period."""
+    return obj.valid_until
+
+
+@indexer(IApproverAuthorization)
+def certificate_fingerprint(obj):
+    """SHA-256 fingerprint of the bound certificate, to refuse binding it twice."""
+    return obj.certificate_fingerprint
+
+
+@indexer(IApproverAuthorization)
+def scope_categories(obj):
+    """Category ids the authorisation covers."""
+    return tuple(obj.scope_categories or ())
+
+
+@indexer(IApproverAuthorization)
+def scope_matters(obj):
+    """Matter codes the authorisation covers one by one."""
+    return tuple(obj.scope_matters or ())

@@ -7,6 +7,7 @@ from zope.interface import implementer
 
 
 MATTER_LIST_ID = "matters"
+ROSTER_ID = "approvers"
 
 
 @implementer(INonInstallable)
@@ -23,8 +24,17 @@ class HiddenProfiles:
 
 
 def post_install(context):
-    """Create the one matter list of the site at /matters."""
+    """Create the matter list at /matters and the approver roster at /approvers."""
     portal = api.portal.get()
+    if ROSTER_ID not in portal:
+        createContentInContainer(
+            portal,
+            "ApproverRoster",
+            checkConstraints=False,
+            id=ROSTER_ID,
+            title="独立审批员名册",
+            description="独立审批员的授权、资格与签名证书。",
+        ).reindexObject()
     if MATTER_LIST_ID not in portal:
         # The list is not addable by hand (one per site), so bypass the type constraints.
         matter_list = createContentInContainer(
@@ -39,8 +49,9 @@ def post_install(context):
 
 
 def uninstall(context):
-    """Remove the matter list: its types are gone, so its objects would be broken."""
+    """Remove the list and the roster: their types are gone, so they would be broken."""
     portal = api.portal.get()
-    if MATTER_LIST_ID in portal:
-        with api.env.adopt_roles(["Manager"]):
-            api.content.delete(obj=portal[MATTER_LIST_ID], check_linkintegrity=False)
+    with api.env.adopt_roles(["Manager"]):
+        for folder_id in (MATTER_LIST_ID, ROSTER_ID):
+            if folder_id in portal:
+                api.content.delete(obj=portal[folder_id], check_linkintegrity=False)

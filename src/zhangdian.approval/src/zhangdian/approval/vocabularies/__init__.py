@@ -14,6 +14,13 @@ MATERIAL_FORM_TITLES = {
     "original_and_copy": _("material_form_original_and_copy", default="Original and copy"),
 }
 
+APPRAISAL_TITLES = {
+    "excellent": _("appraisal_excellent", default="Excellent"),
+    "competent": _("appraisal_competent", default="Competent"),
+    "basically_competent": _("appraisal_basically_competent", default="Basically competent"),
+    "incompetent": _("appraisal_incompetent", default="Incompetent"),
+}
+
 RISK_LEVEL_TITLES = {
     "low": _("risk_level_low", default="Low"),
     "medium": _("risk_level_medium", default="Medium"),
@@ -45,4 +52,22 @@ def matter_categories(context):
     brains = api.content.find(portal_type="MatterCategory", sort_on="getObjPositionInParent")
     return SimpleVocabulary(
         [SimpleTerm(value=b.getId, token=b.getId, title=b.Title) for b in brains]
+    )
+
+
+@provider(IVocabularyFactory)
+def appraisal_results(context):
+    """Results of the annual civil-service appraisal (年度考核)."""
+    return _vocabulary(APPRAISAL_TITLES)
+
+
+@provider(IVocabularyFactory)
+def matter_codes(context):
+    """Every matter on the list by code, titled "code name"."""
+    brains = api.content.find(portal_type="Matter", sort_on="matter_code", unrestricted=True)
+    return SimpleVocabulary(
+        [
+            SimpleTerm(value=b.matter_code, token=b.matter_code, title=f"{b.matter_code} {b.Title}")
+            for b in brains
+        ]
     )

@@ -1,0 +1,69 @@
+"""The roster is internal: the working group manages it, oversight reads it."""
+
+from authorization_helpers import make_authorization
+
+import pytest
+
+
+def roles_with(obj, permission):
+    """The roles granted `permission` on `obj`."""
+    return {role["name"] for role in obj.rolesOfPermission(permission) if role["selected"]}
+
+
+READERS = {"Manager", "ApprovalAdministrator", "Auditor"}
+EDITORS = {"Manager", "ApprovalAdministrator"}
+
+
+class TestRosterPermissions:
+    """Who may read and change authorisations."""
+
+    def test_roster_not_public(self, roster):
+        """Anonymous and members cannot see the roster."""
+        assert roles_with(roster, "View") == READERS
+
+    def test_add_authorization(self, roster):
+        """Only the working group and Manager add authorisations."""
+        assert roles_with(roster, "zhangdian.approval: Add ApproverAuthorization") == EDITORS
+        assert roles_with(roster, "Add portal content") == EDITORS
+
+    @pytest.mark.parametrize(
+        "state,editable",
+        [
+            ("pending", True),
+            ("active", True),
+            ("suspended", True),
+            ("revoked", False),
+            ("expired", False),
+        ],
+    )
+    def test_states(self, portal, roster, state, editable):
+        """Revoked and expired authorisations are history: nobody edits them."""
+        from authorization_helpers import transition
+        from plone import api
+
+        import time_machine
+
+        authorization = make_authorization(
+            roster, "approver2", "2026-01-01", "2026-12-31", ["jmss"]
+        )
+        path = {
+            "active": [("2026-01-02", "grant", {})],
+            "suspended": [("2026-01-02", "grant", {}), ("2026-01-03", "suspend", {})],
+            "revoked": [("2026-01-02", "grant", {}), ("2026-01-03", "revoke", {"comment": "违纪"})],
+            "expired": [("2026-01-02", "grant", {}), ("2027-01-01", "expire", {})],
+        }.get(state, [])
+        for day, name, kwargs in path:
+            with time_machine.travel(f"{day} 12:00 +0800", tick=False):
+                transition(portal, authorization, name, **kwargs)
+        assert api.content.get_state(authorization) == state
+        assert roles_with(authorization, "View") == READERS
+        expected = EDITORS if editable else set()
+        assert roles_with(authorization, "Modify portal content") == expected
+
+    def test_independent_approver_role_not_on_sharing_tab(self, portal):
+        """IndependentApprover is computed per application, never granted by hand."""
+        from plone.app.workflow.interfaces import ISharingPageRole
+        from zope.component import getUtilitiesFor
+
+        assert "IndependentApprover" in portal.validRoles()
+        assert "IndependentApprover" not in dict(getUtilitiesFor(ISharingPageRole))
