@@ -1,0 +1,47 @@
+"""GET @authorization-check?matter=CODE: may the current user decide that matter now?"""
+
+from plone import api
+from plone.restapi.services import Service
+from zhangdian.approval import _
+from zhangdian.approval.authorizations import may_decide
+from zhangdian.approval.content.matter import find_matter_by_code
+from zhangdian.approval.services.errors import error
+from zhangdian.approval.services.summaries import authorization_summary
+from zope.i18n import translate
+
+
+class AuthorizationCheckGet(Service):
+    """Whether, and under which authorisation and certificate, the user may decide a matter."""
+
+    def reply(self):
+        code = str(self.request.form.get("matter", "") or "").strip().upper()
+        if not code:
+            return error(
+                self,
+                400,
+                "BadRequest",
+                _("error_check_no_matter", default="Name the matter: ?matter=CODE."),
+            )
+        brain = find_matter_by_code(code)
+        if brain is None:
+            return error(
+                self,
+                404,
+                "NotFound",
+                _(
+                    "error_check_unknown_matter",
+                    default="There is no matter with the code ${code}.",
+                    mapping={"code": code},
+                ),
+            )
+        verdict = may_decide(api.user.get_current().getId(), brain._unrestrictedGetObject())
+        return {
+            "matter": {"code": code, "title": brain.Title},
+            "allowed": verdict.allowed,
+            "reason": verdict.reason,
+            "message": translate(verdict.message, context=self.request),
+            "certificate_fingerprint": verdict.certificate_fingerprint,
+            "authorization": authorization_summary(verdict.authorization)
+            if verdict.authorization is not None
+            else None,
+        }

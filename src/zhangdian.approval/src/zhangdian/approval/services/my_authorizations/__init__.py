@@ -1,0 +1,1 @@
+"""The @my-authorizations endpoint."""
