@@ -58,6 +58,10 @@ start: site ## Start the portal on http://$(HOST):$(PORT)/Plone
 	@echo "Portal: http://$(HOST):$(PORT)/Plone  (admin / $(ADMIN_PASSWORD))"
 	$(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
 
+.PHONY: expire
+expire: instance ## Expire authorisations past their period and send reminders (safe from cron)
+	$(BIN)/zconsole run instance/etc/zope.conf instance/scripts/expire_authorizations.py
+
 .PHONY: console
 console: instance ## Open a Zope debug console on the instance
 	$(BIN)/zconsole debug instance/etc/zope.conf

@@ -1,0 +1,106 @@
+"""The cron job: expiry and the 30/7-day reminders, sent through a real SMTP server."""
+
+from aiosmtpd.controller import Controller
+from authorization_helpers import make_authorization
+from authorization_helpers import transition
+from email import message_from_bytes
+from email.header import decode_header
+from email.header import make_header
+from plone import api
+from zhangdian.approval.authorizations import expire_due
+from zhangdian.approval.authorizations import send_reminders
+
+import pytest
+import socket
+import time_machine
+import transaction
+
+
+class Inbox:
+    """Collects what the SMTP server receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        """Store one message."""
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(functional_portal):
+    """A real SMTP server on loopback, with the portal's MailHost pointed at it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    mailhost = functional_portal.MailHost
+    api.portal.set_registry_record("plone.email_from_address", "bureau@zhangdian.example.cn")
+    api.portal.set_registry_record("plone.email_from_name", "张店区行政审批服务局")
+    api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
+    api.portal.set_registry_record("plone.smtp_port", port)
+    mailhost.smtp_host, mailhost.smtp_port = "127.0.0.1", port
+    transaction.commit()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def active(functional_matter_list, functional_portal):
+    """approver1, authorised for 2026, with an e-mail address."""
+    with api.env.adopt_roles(["Manager"]):
+        api.user.create(username="approver1", email="approver1@example.org", password="pw-123456")
+    authorization = make_authorization(
+        functional_portal["approvers"], "approver1", "2026-01-01", "2026-12-31", ["jmss"]
+    )
+    with time_machine.travel("2026-01-02 12:00 +0800", tick=False):
+        transition(functional_portal, authorization, "grant")
+    transaction.commit()
+    return authorization
+
+
+def run_job(day, job):
+    """Run a job as the cron script would on `day`, and commit."""
+    with time_machine.travel(f"{day} 02:00 +0800", tick=False):
+        result = job()
+        transaction.commit()
+    return result
+
+
+class TestExpiry:
+    """Expired authorisations are moved to `expired`, once."""
+
+    def test_expire_after_last_day_only(self, active):
+        """Nothing on the last day; the authorisation the day after; nothing on a second run."""
+        assert run_job("2026-12-31", expire_due) == []
+        assert run_job("2027-01-01", expire_due) == [active]
+        assert api.content.get_state(active) == "expired"
+        assert run_job("2027-01-02", expire_due) == []
+
+
+class TestReminders:
+    """30 and 7 days before the end, to the approver and the working group."""
+
+    def subjects(self, smtp):
+        """Decoded subjects received so far."""
+        return [str(make_header(decode_header(m["Subject"]))) for _rcpt, m in smtp.messages]
+
+    def test_thresholds(self, active, smtp):
+        """31 days: none; 30: one; same day again: none; 7: one; 6: none."""
+        assert run_job("2026-11-30", send_reminders) == []
+        assert [t for _a, t in run_job("2026-12-01", send_reminders)] == [30]
+        assert run_job("2026-12-01", send_reminders) == []
+        assert [t for _a, t in run_job("2026-12-24", send_reminders)] == [7]
+        assert run_job("2026-12-25", send_reminders) == []
+        assert len(smtp.messages) == 2
+        recipients = set(smtp.messages[0][0])
+        assert recipients == {"approver1@example.org", "workgroup@example.org"}
+        assert "2026-12-31" in self.subjects(smtp)[0]
+
+    def test_missed_runs_send_one_reminder(self, active, smtp):
+        """If cron did not run for weeks, only the nearest reminder goes out."""
+        assert [t for _a, t in run_job("2026-12-26", send_reminders)] == [7]
+        assert len(smtp.messages) == 1
