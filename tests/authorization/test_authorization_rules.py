@@ -187,12 +187,12 @@ class TestQualification:
     @pytest.mark.parametrize(
         "evidence,expected",
         [
-            ({"joined_department": None}, "one year"),
-            ({"joined_department": __import__("datetime").date(2025, 6, 1)}, "one year"),
-            ({"exam_score": 50}, "exam"),
-            ({"exam_date": None}, "exam"),
-            ({"exam_certificate_no": None}, "exam"),
-            ({"last_appraisal": "incompetent"}, "appraisal"),
+            ({"joined_department": None}, "满一年"),
+            ({"joined_department": __import__("datetime").date(2025, 6, 1)}, "满一年"),
+            ({"exam_score": 50}, "考试"),
+            ({"exam_date": None}, "考试"),
+            ({"exam_certificate_no": None}, "考试"),
+            ({"last_appraisal": "incompetent"}, "年度考核"),
         ],
     )
     def test_grant_refused(self, portal, roster, clock, evidence, expected):

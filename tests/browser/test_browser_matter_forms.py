@@ -1,6 +1,6 @@
 """The working group's add form for matters, through real HTTP form posts."""
 
-from conftest import PASSWORD
+from approval_testing import PASSWORD
 
 import pytest
 import re

@@ -1,6 +1,6 @@
 """The public matter pages over HTTP, as the public and the working group see them."""
 
-from conftest import PASSWORD
+from approval_testing import PASSWORD
 
 import pytest
 import requests
