@@ -237,3 +237,34 @@ class TestQualification:
         else:
             with pytest.raises(Invalid):
                 check_term(date.fromisoformat(start), date.fromisoformat(end))
+
+
+class TestDashboard:
+    """What the working group sees on the roster dashboard."""
+
+    def test_expiring_and_without(self, portal, roster, granted, clock):
+        """30 days before the end the authorisation is listed; after it, the approver is."""
+        from zhangdian.approval.authorizations import approvers_without_current_authorization
+        from zhangdian.approval.authorizations import expiring_soon
+
+        clock("2026-11-30")
+        assert expiring_soon() == []
+        clock("2026-12-01")
+        assert expiring_soon() == [granted]
+        assert approvers_without_current_authorization() == []
+        clock("2027-01-01")
+        assert expiring_soon() == []
+        assert approvers_without_current_authorization() == ["approver1"]
+
+    def test_dashboard_page(self, portal, roster, granted, clock):
+        """The page renders for the working group with the days left."""
+        from plone.app.testing import login
+        from plone.app.testing import logout
+
+        clock("2026-12-20")
+        login(portal, "workgroup")
+        try:
+            html = roster.restrictedTraverse("@@authorization-dashboard")()
+        finally:
+            logout()
+        assert "approver1" in html and "2026-12-31" in html

@@ -307,3 +307,30 @@ def reminder_text(authorization, days):
         f"The independent-approver authorisation of {authorization.approver} ends on {until} "
         f"(in {days} days or less). Please renew it in time.\n"
     )
+
+
+DASHBOARD_WINDOW_DAYS = 30
+
+
+def expiring_soon(at=None, days=DASHBOARD_WINDOW_DAYS):
+    """Active authorisations whose last day falls within the next `days` days."""
+    day = bureau_day(at)
+    brains = api.content.find(
+        portal_type="ApproverAuthorization",
+        review_state=ACTIVE,
+        valid_until={"query": (day, day + relativedelta(days=days)), "range": "min:max"},
+        sort_on="valid_until",
+        unrestricted=True,
+    )
+    return [brain._unrestrictedGetObject() for brain in brains]
+
+
+def approvers_without_current_authorization(at=None):
+    """User ids that held an authorisation at some time but hold no current one now."""
+    brains = api.content.find(portal_type="ApproverAuthorization", unrestricted=True)
+    approvers = sorted({brain.approver for brain in brains if brain.approver})
+    return [
+        userid
+        for userid in approvers
+        if not any(is_current(a, at) for a in authorizations_of(userid))
+    ]
