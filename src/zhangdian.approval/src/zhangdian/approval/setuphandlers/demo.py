@@ -1,7 +1,12 @@
 """The demo profile: accounts and the demo matter list from profiles/demo/matters.csv."""
 
+from datetime import date
+from dateutil.relativedelta import relativedelta
+from DateTime import DateTime
 from pathlib import Path
 from plone import api
+from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.setuphandlers import ROSTER_ID
 from zhangdian.approval import logger
 from zhangdian.approval.setuphandlers import MATTER_LIST_ID
 from zhangdian.approval.spreadsheet import import_rows
@@ -25,9 +30,10 @@ DEMO_ACCOUNTS = (
 
 
 def create_demo_content(context):
-    """Create the demo accounts and import the demo matter list."""
+    """Create the demo accounts, import the demo matter list, authorise the approvers."""
     create_demo_accounts()
     import_demo_matters(Path(context._profile_path) / "matters.csv")
+    create_demo_authorizations()
 
 
 def create_demo_accounts():
@@ -62,3 +68,64 @@ def import_demo_matters(path):
     logger.info(
         "Demo matter list: %d created, %d updated", len(report.created), len(report.updated)
     )
+
+
+# user id, category title, first day relative to today (days), state to reach
+DEMO_AUTHORIZATIONS = (
+    ("approver1", "经贸商事", -60, "active"),
+    ("approver2", "社会事务", -345, "active"),
+    ("approver3", "经贸商事", -400, "expired"),
+)
+
+
+def create_demo_authorizations():
+    """approver1 and approver2 active (approver2 ends within 30 days), approver3 expired."""
+    portal = api.portal.get()
+    roster = portal[ROSTER_ID]
+    categories = {c.Title(): c.getId() for c in portal[MATTER_LIST_ID].objectValues()}
+    workflow = api.portal.get_tool("portal_workflow")
+    today = bureau_day()
+    for userid, category, offset, state in DEMO_AUTHORIZATIONS:
+        valid_from = today + relativedelta(days=offset)
+        valid_until = valid_from + relativedelta(years=1, days=-1)
+        authorization_id = f"{userid}-{valid_from.isoformat()}"
+        if authorization_id in roster:
+            continue
+        authorization = api.content.create(
+            container=roster,
+            type="ApproverAuthorization",
+            id=authorization_id,
+            title=f"{userid} {valid_from.isoformat()} – {valid_until.isoformat()}",
+            approver=userid,
+            scope_categories=[categories[category]],
+            valid_from=valid_from,
+            valid_until=valid_until,
+            joined_department=date(2019, 9, 1),
+            exam_date=date(2022, 6, 18),
+            exam_score=88,
+            exam_certificate_no=f"ZD-DLSP-2022-{userid[-1]:0>3}",
+            training_records="独立审批员岗位培训 40 学时；行政许可法专题培训 16 学时",
+            last_appraisal="competent",
+        )
+        if state == "active":
+            workflow.doActionFor(authorization, "grant", comment="演示数据：资格审核通过")
+        else:
+            # A period that is already over cannot be granted today: record its history
+            # as it happened (granted on its first day, expired after its last).
+            for action, review_state, day in (
+                ("grant", "active", valid_from),
+                ("expire", "expired", valid_until + relativedelta(days=1)),
+            ):
+                workflow.setStatusOf(
+                    "authorization_workflow",
+                    authorization,
+                    {
+                        "action": action,
+                        "review_state": review_state,
+                        "actor": "admin",
+                        "comments": "演示数据",
+                        "time": DateTime(day.isoformat() + " 09:00 GMT+8"),
+                    },
+                )
+            workflow.getWorkflowById("authorization_workflow").updateRoleMappingsFor(authorization)
+        authorization.reindexObject()
