@@ -88,14 +88,19 @@ def build_paths(matter, request):
             "days": matter.promised_days,
         }
     ]
+    if matter.independent_approval:
+        heading = _(
+            "flowchart_independent_heading",
+            default="Independent approval: one approver accepts, reviews and decides",
+        )
+    else:
+        heading = _(
+            "flowchart_regular_heading",
+            default="Regular process: several people accept, review and decide",
+        )
     paths = [
         Path(
-            heading=t(
-                _(
-                    "flowchart_independent_heading",
-                    default="Independent approval: one approver accepts, reviews and decides",
-                )
-            ),
+            heading=t(heading),
             summary=t(
                 _(
                     "flowchart_independent_summary",
@@ -107,10 +112,10 @@ def build_paths(matter, request):
                 )
             ),
             nodes=_step_nodes(steps, request),
-            colour=INDEPENDENT_COLOUR,
+            colour=INDEPENDENT_COLOUR if matter.independent_approval else FORMER_COLOUR,
         )
     ]
-    if matter.former_steps:
+    if matter.former_steps and matter.independent_approval:
         total = sum(step.get("days") or 0 for step in matter.former_steps)
         paths.append(
             Path(

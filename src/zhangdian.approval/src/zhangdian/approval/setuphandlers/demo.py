@@ -16,7 +16,9 @@ from zhangdian.approval.spreadsheet import read_table
 
 DEMO_PASSWORD = "zhangdian-demo"  # noqa: S105 - documented demo password, demo profile only
 
-WORKGROUP_GROUP = "workgroup"
+WORKGROUP_GROUP = "working-group"
+# The post handler gets the setup tool, not the profile: find the file in the package.
+DEMO_MATTERS = Path(__file__).parents[1] / "profiles" / "demo" / "matters.csv"
 
 DEMO_ACCOUNTS = (
     # user id, full name, roles, groups
@@ -32,7 +34,7 @@ DEMO_ACCOUNTS = (
 def create_demo_content(context):
     """Create the demo accounts, import the demo matter list, authorise the approvers."""
     create_demo_accounts()
-    import_demo_matters(Path(context._profile_path) / "matters.csv")
+    import_demo_matters(DEMO_MATTERS)
     create_demo_authorizations()
 
 
