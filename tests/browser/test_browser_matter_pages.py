@@ -124,3 +124,25 @@ class TestImportExportPages:
             timeout=30,
         )
         assert response.status_code == 403
+
+
+class TestLargeList:
+    """A long list shows its categories until the visitor searches or filters."""
+
+    def test_overview_when_long(self, page, monkeypatch):
+        """Above the threshold the unfiltered page lists categories with counts, not rows."""
+        from zhangdian.approval.browser import matters
+
+        monkeypatch.setattr(matters, "OVERVIEW_THRESHOLD", 2)
+        html = page("matters", language="en").text
+        assert "choose a category" in html
+        assert "食品经营许可（新办）" not in html
+        html = page("matters", language="en", q="食品").text
+        assert "食品经营许可（新办）" in html
+
+    def test_matters_not_in_navigation(self, functional_portal):
+        """Matters stay out of the navigation tree (a category holds hundreds)."""
+        from plone import api
+
+        displayed = api.portal.get_registry_record("plone.displayed_types")
+        assert "Matter" not in displayed and "MatterCategory" in displayed

@@ -21,6 +21,8 @@ CHANGE_TITLES = {
     "resume": _("change_resume", default="Resumed"),
 }
 MAX_QUERY_CHARS = 100
+# Above this many matters an unfiltered list shows its categories instead of every row.
+OVERVIEW_THRESHOLD = 200
 CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$")
 
 
@@ -55,6 +57,8 @@ def _searchable(text):
 class MatterListView(BrowserView):
     """The matter list grouped by category, with search and filters."""
 
+    overview = False
+
     def __call__(self):
         form = self.request.form
         self.text = str(form.get("q", "") or "")[:MAX_QUERY_CHARS]
@@ -75,16 +79,25 @@ class MatterListView(BrowserView):
             if IMatterCategory.providedBy(category)
         ]
 
+    def filtered(self):
+        """True when the visitor searched or filtered."""
+        return bool(self.text or self.category or self.on_the_spot)
+
     def groups(self):
         """Matching published matters grouped by category, in list order."""
         brains = published_matters(
             self.matter_list, self.text, self.category or None, self.on_the_spot
         )
+        self.overview = not self.filtered() and len(brains) > OVERVIEW_THRESHOLD
         by_category = {}
         for brain in brains:
             by_category.setdefault(brain.matter_category, []).append(brain)
         return [
-            dict(category, matters=by_category[category["id"]])
+            dict(
+                category,
+                matters=by_category[category["id"]],
+                count=len(by_category[category["id"]]),
+            )
             for category in self.categories()
             if category["id"] in by_category
         ]
