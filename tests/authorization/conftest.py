@@ -41,3 +41,21 @@ def granted(portal, roster, clock):
     clock("2026-01-02")
     transition(portal, authorization, "grant")
     return authorization
+
+
+@pytest.fixture
+def functional_granted(functional_matter_list, functional_portal):
+    """approver1 (approver1@example.org) authorised for 经贸商事 in 2026, committed."""
+    import transaction
+
+    with api.env.adopt_roles(["Manager"]):
+        api.user.create(
+            username="approver1", email="approver1@example.org", password="secret-password-1"
+        )
+    authorization = make_authorization(
+        functional_portal["approvers"], "approver1", "2026-01-01", "2026-12-31", ["jmss"]
+    )
+    with time_machine.travel(at("2026-01-02"), tick=False):
+        transition(functional_portal, authorization, "grant")
+    transaction.commit()
+    return authorization

@@ -1,8 +1,6 @@
 """The cron job: expiry and the 30/7-day reminders, sent through a real SMTP server."""
 
 from aiosmtpd.controller import Controller
-from authorization_helpers import make_authorization
-from authorization_helpers import transition
 from email import message_from_bytes
 from email.header import decode_header
 from email.header import make_header
@@ -49,17 +47,9 @@ def smtp(functional_portal):
 
 
 @pytest.fixture
-def active(functional_matter_list, functional_portal):
-    """approver1, authorised for 2026, with an e-mail address."""
-    with api.env.adopt_roles(["Manager"]):
-        api.user.create(username="approver1", email="approver1@example.org", password="pw-123456")
-    authorization = make_authorization(
-        functional_portal["approvers"], "approver1", "2026-01-01", "2026-12-31", ["jmss"]
-    )
-    with time_machine.travel("2026-01-02 12:00 +0800", tick=False):
-        transition(functional_portal, authorization, "grant")
-    transaction.commit()
-    return authorization
+def active(functional_granted):
+    """The granted authorisation of approver1."""
+    return functional_granted
 
 
 def run_job(day, job):

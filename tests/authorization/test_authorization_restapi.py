@@ -1,26 +1,13 @@
 """@my-authorizations and @authorization-check over HTTP."""
 
-from authorization_helpers import make_authorization
-from authorization_helpers import transition
-from plone import api
-
 import pytest
 import time_machine
-import transaction
 
 
 @pytest.fixture
-def approver_session(functional_matter_list, functional_portal, user_request):
-    """approver1 with an active 经贸商事 authorisation for 2026 (committed)."""
-    with api.env.adopt_roles(["Manager"]):
-        api.user.create(username="approver1", email="a1@example.org", password="secret-password-1")
-    authorization = make_authorization(
-        functional_portal["approvers"], "approver1", "2026-01-01", "2026-12-31", ["jmss"]
-    )
-    with time_machine.travel("2026-01-02 12:00 +0800", tick=False):
-        transition(functional_portal, authorization, "grant")
-    transaction.commit()
-    return user_request("approver1"), authorization
+def approver_session(functional_granted, user_request):
+    """A REST session of approver1, who holds an active 经贸商事 authorisation for 2026."""
+    return user_request("approver1"), functional_granted
 
 
 class TestAuthorizationCheck:
