@@ -146,3 +146,21 @@ class TestLargeList:
 
         displayed = api.portal.get_registry_record("plone.displayed_types")
         assert "Matter" not in displayed and "MatterCategory" in displayed
+
+    def test_results_paged(self, page, monkeypatch):
+        """Long results come a page at a time, with links to the next pages."""
+        from zhangdian.approval.browser import matters
+
+        monkeypatch.setattr(matters, "PAGE_SIZE", 2)
+        first = page("matters", language="en", on_the_spot="", q="XK")
+        second = page("matters", language="en", q="XK", b_start="2")
+        codes = ("XK-T-001", "XK-T-002", "XK-T-101")
+        shown_first = {code for code in codes if code in first.text}
+        shown_second = {code for code in codes if code in second.text}
+        assert len(shown_first) == 2 and len(shown_second) == 1
+        assert shown_first | shown_second == set(codes)
+        assert "b_start" in first.text
+
+    def test_bad_page_number(self, page):
+        """A page number that is not a number shows the first page."""
+        assert page("matters", b_start="x'<script>").status_code == 200

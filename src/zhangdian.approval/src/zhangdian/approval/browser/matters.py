@@ -1,6 +1,7 @@
 """The public matter list and matter pages."""
 
 from plone import api
+from plone.batching import Batch
 from Products.Five.browser import BrowserView
 from zhangdian.approval.content.matter_category import IMatterCategory
 from zhangdian.approval.flowchart import build_paths
@@ -23,6 +24,8 @@ CHANGE_TITLES = {
 MAX_QUERY_CHARS = 100
 # Above this many matters an unfiltered list shows its categories instead of every row.
 OVERVIEW_THRESHOLD = 200
+# Search results are shown a page at a time.
+PAGE_SIZE = 100
 CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$")
 
 
@@ -46,6 +49,14 @@ def published_matters(container, text="", category=None, on_the_spot=False):
                 return by_code
         query["SearchableText"] = _searchable(text)
     return api.content.find(**query)
+
+
+def _int_param(value):
+    """A non-negative integer from a request parameter; 0 when it is anything else."""
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _searchable(text):
@@ -89,6 +100,12 @@ class MatterListView(BrowserView):
             self.matter_list, self.text, self.category or None, self.on_the_spot
         )
         self.overview = not self.filtered() and len(brains) > OVERVIEW_THRESHOLD
+        self.total = len(brains)
+        self.batch = None
+        if not self.overview and len(brains) > PAGE_SIZE:
+            start = _int_param(self.request.form.get("b_start"))
+            self.batch = Batch(brains, PAGE_SIZE, start)
+            brains = self.batch
         by_category = {}
         for brain in brains:
             by_category.setdefault(brain.matter_category, []).append(brain)
@@ -102,9 +119,11 @@ class MatterListView(BrowserView):
             if category["id"] in by_category
         ]
 
-    def total(self, groups):
-        """The number of matters shown."""
-        return sum(len(group["matters"]) for group in groups)
+    def batch_navigation(self):
+        """The page links of a long result, or an empty string."""
+        if self.batch is None:
+            return ""
+        return self.context.restrictedTraverse("@@batchnavigation")(self.batch)
 
     def can_manage(self):
         """True for the working group: shows the import/export links."""
