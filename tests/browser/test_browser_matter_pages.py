@@ -164,3 +164,43 @@ class TestLargeList:
     def test_bad_page_number(self, page):
         """A page number that is not a number shows the first page."""
         assert page("matters", b_start="x'<script>").status_code == 200
+
+
+class TestBadQueryStrings:
+    """Odd query strings get an answer, never a traceback."""
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"format": ["csv", "xlsx"]},
+            {"format": "pdf"},
+        ],
+    )
+    def test_export_format(self, page, params):
+        """An unknown or repeated format is a 400 with a message."""
+        response = page("matters/@@matters-export", userid="workgroup", **params)
+        assert response.status_code == 400
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"q": ["a", "b"]},
+            {"category": ["jmss", "shsw"]},
+            {"q": "x" * 5000},
+            {"q": '"*()'},
+            {"b_start": "-5"},
+        ],
+    )
+    def test_list_page(self, page, params):
+        """The list page answers 200 whatever the query string holds."""
+        assert page("matters", **params).status_code == 200
+
+    @pytest.mark.parametrize(
+        "params",
+        [{"b_size": "abc"}, {"b_start": "-5"}, {"q": ["a", "b"]}, {"on_the_spot": "maybe"}],
+    )
+    def test_matters_endpoint(self, user_request, functional_matter_list, params):
+        """@matters answers JSON: 200 or a 400 with a message, never a 500."""
+        response = user_request(None).get("@matters", params=params)
+        assert response.status_code in (200, 400), response.text
+        assert response.headers["Content-Type"].startswith("application/json")

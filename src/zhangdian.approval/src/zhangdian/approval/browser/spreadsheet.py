@@ -30,6 +30,7 @@ class MattersExport(BrowserView):
 
     def __call__(self):
         fmt = self.request.form.get("format", "xlsx")
+        fmt = fmt if isinstance(fmt, str) else ""
         if fmt not in FORMATS:
             self.request.response.setStatus(400)
             return translate(
