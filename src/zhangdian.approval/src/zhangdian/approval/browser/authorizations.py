@@ -1,11 +1,16 @@
 """Views of the approver roster."""
 
 from plone import api
+from plone.app.content.browser.content_status_modify import ContentStatusModifyView
+from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
+from Products.statusmessages.interfaces import IStatusMessage
 from zhangdian.approval.authorizations import DASHBOARD_WINDOW_DAYS
 from zhangdian.approval.authorizations import approvers_without_current_authorization
 from zhangdian.approval.authorizations import bureau_day
 from zhangdian.approval.authorizations import expiring_soon
+
+import transaction
 
 
 class AuthorizationDashboard(BrowserView):
@@ -37,3 +42,20 @@ class AuthorizationDashboard(BrowserView):
         """The approver's full name, or the user id."""
         user = api.user.get(userid=userid)
         return (user.getProperty("fullname") if user else "") or userid
+
+
+class AuthorizationStatusModify(ContentStatusModifyView):
+    """Plone's state change form, which shows why a transition was refused.
+
+    The rules in subscribers.authorization_rules refuse with a WorkflowException; Plone's
+    own view would end on an error page after already setting the effective date. Here the
+    transaction is doomed, so nothing is stored, and the reason is shown on the object.
+    """
+
+    def __call__(self, workflow_action=None, *args, **kwargs):
+        try:
+            return super().__call__(workflow_action, *args, **kwargs)
+        except WorkflowException as error:
+            transaction.doom()
+            IStatusMessage(self.request).add(str(error), type="error")
+            return self.request.response.redirect(self.context.absolute_url())
