@@ -14,8 +14,10 @@ DEMO ?= 1
 INSTALL_STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints.txt
 ADDON := src/zhangdian.approval
-# Debian packages the suite needs (later: softhsm2, postgresql, chromium).
-DEBIAN_TEST_PACKAGES :=
+# Debian packages the portal needs at run time (CJK font for decision PDFs,
+# SoftHSM2 for the demo approvers' tokens) and those only the tests need.
+DEBIAN_PACKAGES := fonts-wqy-zenhei softhsm2 opensc
+DEBIAN_TEST_PACKAGES := poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export zope_i18n_compile_mo_files := true
 
@@ -49,7 +51,7 @@ instance/etc/zope.conf: $(INSTALL_STAMP)
 instance: instance/etc/zope.conf ## Create the Zope instance (FileStorage + blobs under instance/var)
 
 .PHONY: site
-site: instance ## Create the Plone site with the add-on (and demo data when DEMO=1) unless it exists
+site: instance runtime-deps ## Create the Plone site with the add-on (and demo data when DEMO=1) unless it exists
 	DEMO=$(DEMO) ADMIN_PASSWORD=$(ADMIN_PASSWORD) \
 	    $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/create_site.py
 
@@ -66,9 +68,17 @@ expire: instance ## Expire authorisations past their period and send reminders (
 console: instance ## Open a Zope debug console on the instance
 	$(BIN)/zconsole debug instance/etc/zope.conf
 
+.PHONY: runtime-deps
+runtime-deps: ## Install the Debian packages the portal needs
+	@$(MAKE) --no-print-directory debian-packages PACKAGES="$(DEBIAN_PACKAGES)"
+
 .PHONY: system-deps
-system-deps: ## Install the Debian packages the tests need
-	@missing=""; for p in $(DEBIAN_TEST_PACKAGES); do \
+system-deps: ## Install the Debian packages the portal and the tests need
+	@$(MAKE) --no-print-directory debian-packages PACKAGES="$(DEBIAN_PACKAGES) $(DEBIAN_TEST_PACKAGES)"
+
+.PHONY: debian-packages
+debian-packages:
+	@missing=""; for p in $(PACKAGES); do \
 	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
