@@ -1,5 +1,14 @@
 """Test data shared by the suite: users, categories, matters (import as approval_testing)."""
 
+from datetime import date
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import logout
+
+import pytest
+import shutil
+import subprocess
+
 PASSWORD = "secret-password-1"
 
 USERS = {
@@ -53,8 +62,6 @@ def make_matter_data(code, title, promised, statutory):
 
 def populate(portal):
     """Create the test users, categories and matters in every workflow state."""
-    from plone import api
-
     matter_list = portal["matters"]
     with api.env.adopt_roles(["Manager"]):
         for userid, roles in USERS.items():
@@ -78,3 +85,63 @@ def populate(portal):
             if state == "suspended":
                 api.content.transition(obj=matter, transition="suspend")
     return matter_list
+
+
+# Noon in Zibo, so the bureau's calendar day is unambiguous.
+def at(day):
+    """A moment on `day` (YYYY-MM-DD) at 12:00 China time."""
+    return f"{day} 12:00:00 +0800"
+
+
+def make_authorization(roster, userid, start, end, categories=(), matters=(), **evidence):
+    """Create a pending authorisation with full, valid qualification evidence."""
+    data = {
+        "joined_department": date(2020, 3, 1),
+        "exam_date": date(2025, 6, 1),
+        "exam_score": 86,
+        "exam_certificate_no": "ZD-EXAM-0001",
+        "training_records": "2025 年独立审批员岗位培训（40 学时）",
+        "last_appraisal": "competent",
+    }
+    data.update(evidence)
+    with api.env.adopt_roles(["Manager"]):
+        return api.content.create(
+            container=roster,
+            type="ApproverAuthorization",
+            id=f"{userid}-{start}",
+            title=f"{userid} {start}",
+            approver=userid,
+            scope_categories=list(categories),
+            scope_matters=list(matters),
+            valid_from=date.fromisoformat(start),
+            valid_until=date.fromisoformat(end),
+            **data,
+        )
+
+
+def transition(portal, obj, name, userid="workgroup", **kwargs):
+    """Fire a workflow transition as `userid`."""
+    login(portal, userid)
+    try:
+        # portal_workflow, not plone.api: plone.api replaces our refusal reason with its own.
+        api.portal.get_tool("portal_workflow").doActionFor(obj, name, **kwargs)
+    finally:
+        logout()
+
+
+def tool(name: str) -> str:
+    """The path of a poppler-utils program; the suite fails (not skips) without it."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: `make system-deps` installs poppler-utils")
+    return path
+
+
+def poppler(name: str, pdf: bytes, tmp_path, *options: str) -> str:
+    """The standard output of a poppler program run on `pdf`."""
+    source = tmp_path / "decision.pdf"
+    source.write_bytes(pdf)
+    command = [tool(name), *options, str(source)]
+    if name == "pdftotext":
+        command.append("-")
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
