@@ -1,7 +1,5 @@
 """The cron job: expiry and the 30/7-day reminders, sent through a real SMTP server."""
 
-from aiosmtpd.controller import Controller
-from email import message_from_bytes
 from email.header import decode_header
 from email.header import make_header
 from plone import api
@@ -9,41 +7,8 @@ from zhangdian.approval.authorizations import expire_due
 from zhangdian.approval.authorizations import send_reminders
 
 import pytest
-import socket
 import time_machine
 import transaction
-
-
-class Inbox:
-    """Collects what the SMTP server receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        """Store one message."""
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(functional_portal):
-    """A real SMTP server on loopback, with the portal's MailHost pointed at it."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    mailhost = functional_portal.MailHost
-    api.portal.set_registry_record("plone.email_from_address", "bureau@zhangdian.example.cn")
-    api.portal.set_registry_record("plone.email_from_name", "张店区行政审批服务局")
-    api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
-    api.portal.set_registry_record("plone.smtp_port", port)
-    mailhost.smtp_host, mailhost.smtp_port = "127.0.0.1", port
-    transaction.commit()
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

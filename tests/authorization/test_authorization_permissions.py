@@ -1,6 +1,6 @@
 """The roster is internal: the working group manages it, oversight reads it."""
 
-from authorization_helpers import make_authorization
+from approval_testing import make_authorization
 
 import pytest
 
@@ -38,7 +38,7 @@ class TestRosterPermissions:
     )
     def test_states(self, portal, roster, state, editable):
         """Revoked and expired authorisations are history: nobody edits them."""
-        from authorization_helpers import transition
+        from approval_testing import transition
         from plone import api
 
         import time_machine

@@ -1,7 +1,7 @@
 """may_decide: scope, period, suspension, revocation, renewal, qualification (clock moved)."""
 
-from authorization_helpers import make_authorization
-from authorization_helpers import transition
+from approval_testing import make_authorization
+from approval_testing import transition
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zhangdian.approval.authorizations import may_decide

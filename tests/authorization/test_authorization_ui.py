@@ -1,7 +1,7 @@
 """A refused state change in the Classic UI shows its reason and stores nothing."""
 
 from approval_testing import PASSWORD
-from authorization_helpers import make_authorization
+from approval_testing import make_authorization
 from plone import api
 
 import re

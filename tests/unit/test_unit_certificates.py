@@ -37,7 +37,16 @@ LEAF_START = datetime(2026, 1, 1, tzinfo=UTC)
 LEAF_END = datetime(2027, 1, 1, tzinfo=UTC)
 AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
-REASONS = {"unreadable", "not_yet_valid", "expired", "untrusted", "not_for_signing", "key_too_weak"}
+REASONS = {
+    "unreadable",
+    "not_yet_valid",
+    "expired",
+    "untrusted",
+    "not_for_signing",
+    "key_too_weak",
+    "bound_elsewhere",
+    "no_trust_anchor",
+}
 # DER-encoded OIDs (tag, length, value) that the tampering helper swaps in place.
 P256_OID = bytes.fromhex("06082A8648CE3D030107")
 SM2_OID = bytes.fromhex("06082A811CCF5501822D")
@@ -642,7 +651,12 @@ class TestCertificateError:
     def test_every_reason_has_a_message(self):
         """MESSAGES covers exactly the documented reasons, and each renders."""
         assert set(MESSAGES) == REASONS
-        mapping = {"date": "2026-01-31", "moment": "2026-01-31T00:00:00+00:00", "key_type": "X"}
+        mapping = {
+            "date": "2026-01-31",
+            "moment": "2026-01-31T00:00:00+00:00",
+            "key_type": "X",
+            "approver": "a",
+        }
         for reason in REASONS:
             message = CertificateError(reason, mapping).message
             assert message.endswith(".")

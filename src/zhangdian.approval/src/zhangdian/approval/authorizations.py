@@ -9,16 +9,26 @@ the moment the period ends, whether or not the expiry command has run yet.
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 from dateutil.relativedelta import relativedelta
 from plone import api
 from zhangdian.approval import _
+from zhangdian.approval.certificates import MESSAGES as CERTIFICATE_MESSAGES
+from zhangdian.approval.certificates import CertificateError
+from zhangdian.approval.certificates import check_signing_certificate
+from zhangdian.approval.certificates import load_certificate
+from zhangdian.approval.certificates import load_trust_anchors
 from zhangdian.approval.content.authorization import EXAM_PASS_MARK
 from zhangdian.approval.content.authorization import MAX_TERM
+from zhangdian.approval.settings import signing_setting
 from zope.i18nmessageid import Message
-from zoneinfo import ZoneInfo
 
 
-BUREAU_TIMEZONE = ZoneInfo("Asia/Shanghai")
+# China has kept UTC+8 without daylight saving since 1991. A fixed offset, not
+# ZoneInfo("Asia/Shanghai"): moments are stored in the ZODB, whose pickles cannot hold a
+# ZoneInfo (its reducer is a C class method).
+BUREAU_TIMEZONE = timezone(timedelta(hours=8), "CST")
 ACTIVE = "active"
 MIN_YEARS_IN_POST = 1
 
@@ -334,3 +344,47 @@ def approvers_without_current_authorization(at=None):
         for userid in approvers
         if not any(is_current(a, at) for a in authorizations_of(userid))
     ]
+
+
+def certificate_message(error):
+    """The translatable message of a CertificateError."""
+    return _(
+        f"certificate_{error.reason}",
+        default=CERTIFICATE_MESSAGES[error.reason],
+        mapping=error.mapping,
+    )
+
+
+def trust_anchors():
+    """The bureau's trust anchors from the signing settings; [] when none is configured."""
+    pem = signing_setting("trust_anchors")
+    return load_trust_anchors(pem) if pem and pem.strip() else []
+
+
+def vet_certificate(data, approver, at=None):
+    """Describe a certificate `approver` may bind now; CertificateError with the reason if not."""
+    anchors = trust_anchors()
+    if not anchors:
+        raise CertificateError("no_trust_anchor")
+    info = check_signing_certificate(load_certificate(data), anchors, at)
+    brains = api.content.find(
+        portal_type="ApproverAuthorization",
+        certificate_fingerprint=info.fingerprint_sha256,
+        unrestricted=True,
+    )
+    for brain in brains:
+        if brain.approver != approver:
+            raise CertificateError("bound_elsewhere", {"approver": brain.approver})
+    return info
+
+
+def bind_certificate(authorization, at=None):
+    """Record the details of the authorisation's vetted certificate (or clear them)."""
+    blob = authorization.certificate
+    info = None if blob is None else vet_certificate(blob.data, authorization.approver, at)
+    authorization.certificate_fingerprint = info.fingerprint_sha256 if info else None
+    authorization.certificate_subject = info.subject if info else None
+    authorization.certificate_serial = info.serial if info else None
+    authorization.certificate_not_before = info.not_before if info else None
+    authorization.certificate_not_after = info.not_after if info else None
+    return info

@@ -53,6 +53,11 @@ MESSAGES = {
     "key usage does not allow digital signatures.",
     "key_too_weak": "The certificate's key (${key_type}) is too weak or not supported: use RSA "
     "with at least 2048 bits or ECDSA on P-256, P-384 or P-521.",
+    # Raised by the portal, which knows the roster and the configured anchors.
+    "bound_elsewhere": "This certificate is already bound to the authorisation of ${approver}; "
+    "a key belongs to one approver only.",
+    "no_trust_anchor": "No trust anchor is configured yet: the working group must enter the "
+    "bureau's CA certificate in the signing settings first.",
 }
 
 # An uploaded certificate is a few KiB; anything far larger is a mistake or an attack.

@@ -44,10 +44,10 @@ class AuthorizationDashboard(BrowserView):
         return (user.getProperty("fullname") if user else "") or userid
 
 
-class AuthorizationStatusModify(ContentStatusModifyView):
+class StatusModifyWithReason(ContentStatusModifyView):
     """Plone's state change form, which shows why a transition was refused.
 
-    The rules in subscribers.authorization_rules refuse with a WorkflowException; Plone's
+    Our transition rules (subscribers/) refuse with a WorkflowException; Plone's
     own view would end on an error page after already setting the effective date. Here the
     transaction is doomed, so nothing is stored, and the reason is shown on the object.
     """

@@ -106,6 +106,22 @@ class IApproverAuthorization(model.Schema):
     )
 
     @invariant
+    def certificate_bindable(data):
+        """The certificate is valid, from a trust anchor and not another approver's."""
+        blob = getattr(data, "certificate", None)
+        if blob is None:
+            return
+        # Imported here: the rules module imports this schema.
+        from zhangdian.approval.authorizations import certificate_message
+        from zhangdian.approval.authorizations import vet_certificate
+        from zhangdian.approval.certificates import CertificateError
+
+        try:
+            vet_certificate(blob.data, getattr(data, "approver", None))
+        except CertificateError as error:
+            raise Invalid(certificate_message(error)) from error
+
+    @invariant
     def term_at_most_one_year(data):
         """valid_until is after valid_from and at most one year later."""
         check_term(getattr(data, "valid_from", None), getattr(data, "valid_until", None))

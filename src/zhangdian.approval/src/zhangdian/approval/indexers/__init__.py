@@ -1,6 +1,7 @@
 """Catalog indexers for matters."""
 
 from plone.indexer import indexer
+from zhangdian.approval.content.application import IApplication
 from zhangdian.approval.content.authorization import IApproverAuthorization
 from zhangdian.approval.content.matter import IMatter
 
@@ -89,3 +90,39 @@ def scope_categories(obj):
 def scope_matters(obj):
     """Matter codes the authorisation covers one by one."""
     return tuple(obj.scope_matters or ())
+
+
+@indexer(IApplication)
+def application_matter_code(obj):
+    """The code of the matter applied for (shares the matter_code index)."""
+    return obj.matter
+
+
+@indexer(IApplication)
+def application_number(obj):
+    """The application number (ZD-2026-000123)."""
+    return obj.number
+
+
+@indexer(IApplication)
+def due_date(obj):
+    """The deadline; None while the clock is stopped or not started."""
+    return obj.due_date
+
+
+@indexer(IApplication)
+def accepted_by(obj):
+    """The approver who accepted the application."""
+    return obj.accepted_by
+
+
+@indexer(IApplication)
+def decided_by(obj):
+    """The approver who decided the application."""
+    return obj.decided_by
+
+
+@indexer(IApplication)
+def applicant_name(obj):
+    """The applicant (company or person)."""
+    return obj.applicant_name

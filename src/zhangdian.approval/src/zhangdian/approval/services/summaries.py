@@ -1,6 +1,7 @@
-"""JSON summaries shared by the authorisation endpoints."""
+"""JSON summaries shared by the authorisation and application endpoints."""
 
 from plone import api
+from zhangdian.approval.applications import deadline_status
 from zhangdian.approval.authorizations import is_current
 
 
@@ -18,4 +19,28 @@ def authorization_summary(authorization, at=None):
         "scope_matters": list(authorization.scope_matters or ()),
         "certificate_fingerprint": authorization.certificate_fingerprint,
         "predecessor": authorization.predecessor,
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def application_summary(application, at=None):
+    """The JSON view of one application for queues and lists."""
+    matter = application.matter_object()
+    return {
+        "@id": application.absolute_url(),
+        "@type": "Application",
+        "number": application.number,
+        "review_state": api.content.get_state(application),
+        "matter": {"code": application.matter, "title": matter.title if matter else None},
+        "applicant_name": application.applicant_name,
+        "channel": application.channel,
+        "submitted_at": _iso(application.submitted_at),
+        "accepted_by": application.accepted_by,
+        "due_date": _iso(application.due_date),
+        "deadline_status": deadline_status(application, at),
+        "decision": application.decision,
+        "decided_at": _iso(application.decided_at),
     }

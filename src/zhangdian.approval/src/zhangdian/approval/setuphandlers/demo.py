@@ -5,7 +5,9 @@ from dateutil.relativedelta import relativedelta
 from DateTime import DateTime
 from pathlib import Path
 from plone import api
+from zhangdian.approval.applications import register_application
 from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.setuphandlers import APPLICATIONS_ID
 from zhangdian.approval.setuphandlers import ROSTER_ID
 from zhangdian.approval import logger
 from zhangdian.approval.setuphandlers import MATTER_LIST_ID
@@ -36,6 +38,7 @@ def create_demo_content(context):
     create_demo_accounts()
     import_demo_matters(DEMO_MATTERS)
     create_demo_authorizations()
+    create_demo_applications()
 
 
 def create_demo_accounts():
@@ -131,3 +134,43 @@ def create_demo_authorizations():
                 )
             workflow.getWorkflowById("authorization_workflow").updateRoleMappingsFor(authorization)
         authorization.reindexObject()
+
+
+# matter code, state to reach
+DEMO_APPLICATIONS = (
+    ("XK-JMSS-001", "submitted"),
+    ("XK-JMSS-001", "accepted"),
+    ("XK-JMSS-002", "awaiting_supplement"),
+)
+DEMO_SOCIAL_CREDIT_CODE = "91370303MA3C4K7L1U"
+
+
+def create_demo_applications():
+    """applicant1's applications: one waiting, one accepted by approver1, one to supplement."""
+    portal = api.portal.get()
+    folder = portal[APPLICATIONS_ID]
+    if folder.objectIds():
+        return
+    workflow = api.portal.get_tool("portal_workflow")
+    for code, state in DEMO_APPLICATIONS:
+        with api.env.adopt_user(username="applicant1"):
+            application = register_application(
+                folder,
+                matter=code,
+                applicant_kind="company",
+                applicant_name="淄博示例商贸有限公司",
+                applicant_identifier=DEMO_SOCIAL_CREDIT_CODE,
+                contact_person="张经理",
+                contact_phone="0533-2180000",
+                remarks="演示数据",
+            )
+        if state == "submitted":
+            continue
+        with api.env.adopt_user(username="approver1"):
+            workflow.doActionFor(application, "accept", comment="演示数据：材料齐全，予以受理")
+            if state == "awaiting_supplement":
+                workflow.doActionFor(
+                    application,
+                    "request_supplement",
+                    comment="一次性告知：请补充法定代表人身份证复印件。",
+                )

@@ -21,6 +21,11 @@ APPRAISAL_TITLES = {
     "incompetent": _("appraisal_incompetent", default="Incompetent"),
 }
 
+APPLICANT_KIND_TITLES = {
+    "company": _("applicant_kind_company", default="A company or organisation"),
+    "person": _("applicant_kind_person", default="A person"),
+}
+
 RISK_LEVEL_TITLES = {
     "low": _("risk_level_low", default="Low"),
     "medium": _("risk_level_medium", default="Medium"),
@@ -69,5 +74,35 @@ def matter_codes(context):
         [
             SimpleTerm(value=b.matter_code, token=b.matter_code, title=f"{b.matter_code} {b.Title}")
             for b in brains
+        ]
+    )
+
+
+@provider(IVocabularyFactory)
+def applicant_kinds(context):
+    """Whether the applicant is a company (social credit code) or a person (ID number)."""
+    return _vocabulary(APPLICANT_KIND_TITLES)
+
+
+def _application_of(context):
+    """The application a form or field is about: the context or one of its parents."""
+    from zhangdian.approval.content.application import IApplication
+
+    for candidate in (context, getattr(context, "aq_parent", None)):
+        if IApplication.providedBy(candidate):
+            return candidate
+    return None
+
+
+@provider(IVocabularyFactory)
+def application_materials(context):
+    """The lines of the materials table of the application's matter."""
+    application = _application_of(context)
+    matter = application.matter_object() if application is not None else None
+    rows = (matter.materials or []) if matter is not None else []
+    return SimpleVocabulary(
+        [
+            SimpleTerm(value=row["name"], token=f"m{position}", title=row["name"])
+            for position, row in enumerate(rows)
         ]
     )

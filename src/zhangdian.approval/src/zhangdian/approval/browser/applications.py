@@ -1,0 +1,218 @@
+"""Views of applications: the case page, the approver's queue and the public status lookup."""
+
+from plone import api
+from Products.Five.browser import BrowserView
+from zExceptions import NotFound
+from zhangdian.approval.applications import OPEN_STATES
+from zhangdian.approval.applications import applications_for_queue
+from zhangdian.approval.applications import approver_statistics
+from zhangdian.approval.applications import checklist_problems
+from zhangdian.approval.applications import deadline_status
+from zhangdian.approval.applications import is_authorized_somewhere
+from zhangdian.approval.applications import application_for_holder
+from zhangdian.approval.applications import public_status
+from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.decisions import DOCUMENT_VIEW
+from zhangdian.approval.decisions import public_url
+
+# Transitions whose form needs a text: the one-time notice or the refusal reason.
+NEEDS_TEXT = ("request_supplement", "refuse")
+
+
+def deadline_css(status):
+    """The Bootstrap class that makes overdue and due-soon cases stand out."""
+    return {
+        "overdue": "text-bg-danger",
+        "due_soon": "text-bg-warning",
+        "paused": "text-bg-secondary",
+        "on_time": "text-bg-success",
+    }.get(status, "text-bg-light")
+
+
+class ApplicationView(BrowserView):
+    """One application: applicant, materials, clock, notices, checklist and actions."""
+
+    def state(self):
+        """The workflow state id."""
+        return api.content.get_state(self.context)
+
+    def matter(self):
+        """The matter applied for."""
+        return self.context.matter_object()
+
+    def decision_document_url(self):
+        """The address the decision PDF is downloaded from."""
+        return public_url(DOCUMENT_VIEW, self.context, with_code=True)
+
+    def deadline(self):
+        """The deadline status id and its badge class."""
+        status = deadline_status(self.context)
+        return {"status": status, "css": deadline_css(status)}
+
+    def materials(self):
+        """The submitted files, each with the line of the materials table it answers."""
+        return [
+            {
+                "material": item.material,
+                "url": f"{item.absolute_url()}/@@download/file",
+                "filename": item.file.filename if item.file else "",
+                "size_kb": round(item.file.getSize() / 1024, 1) if item.file else 0,
+            }
+            for item in self.context.objectValues()
+        ]
+
+    def checklist(self):
+        """Each required material and confirmation, ticked or not."""
+        matter = self.matter()
+        checked = set(self.context.checked_materials or ())
+        rows = [
+            {"label": row["name"], "done": row["name"] in checked, "required": row.get("required")}
+            for row in (matter.materials or [] if matter else [])
+        ]
+        return rows
+
+    def checklist_problems(self):
+        """What still blocks a decision."""
+        return checklist_problems(self.context) if self.state() == "accepted" else []
+
+    def transitions(self):
+        """The transitions the current user may fire, with whether a text is required."""
+        workflow = api.portal.get_tool("portal_workflow")
+        return [
+            {"id": t["id"], "title": t["title"], "needs_text": t["id"] in NEEDS_TEXT}
+            for t in workflow.getTransitionsFor(self.context)
+        ]
+
+    def can_review(self):
+        """True when the user may tick the checklist (the accepting approver)."""
+        return (
+            bool(
+                api.user.has_permission("zhangdian.approval: Decide Application", obj=self.context)
+            )
+            and self.state() == "accepted"
+        )
+
+    def can_add_material(self):
+        """True when the user may hand in another file."""
+        return bool(
+            api.user.has_permission("zhangdian.approval: Add SubmittedMaterial", obj=self.context)
+        )
+
+    def is_owner(self):
+        """True for the applicant, who is shown the query code."""
+        return "Owner" in api.user.get_roles(obj=self.context)
+
+    def history(self):
+        """The workflow history, oldest first."""
+        workflow = api.portal.get_tool("portal_workflow")
+        history = workflow.getInfoFor(self.context, "review_history", []) or []
+        return [
+            {
+                "action": entry.get("action"),
+                "actor": entry.get("actor"),
+                "time": entry.get("time").strftime("%Y-%m-%d %H:%M") if entry.get("time") else "",
+                "comments": entry.get("comments"),
+            }
+            for entry in history
+            if entry.get("action")
+        ]
+
+
+class ApprovalQueueView(BrowserView):
+    """The approver's queue: applications they may act on now, due date first."""
+
+    states = OPEN_STATES
+
+    def userid(self):
+        """The current user's id."""
+        return api.user.get_current().getId()
+
+    def authorized(self):
+        """True when the user holds a current authorisation."""
+        return is_authorized_somewhere(self.userid())
+
+    def selected_state(self):
+        """The state filter, if a valid one is given."""
+        state = self.request.form.get("review_state")
+        return state if state in OPEN_STATES else None
+
+    def selected_matter(self):
+        """The matter code filter."""
+        return str(self.request.form.get("matter", "") or "").strip().upper() or None
+
+    def items(self):
+        """Rows of the queue."""
+        states = [self.selected_state()] if self.selected_state() else OPEN_STATES
+        workflow = api.portal.get_tool("portal_workflow")
+        rows = []
+        for application in applications_for_queue(
+            self.userid(), states=states, matter_code=self.selected_matter()
+        ):
+            status = deadline_status(application)
+            matter = application.matter_object()
+            state = api.content.get_state(application)
+            rows.append(
+                {
+                    "url": application.absolute_url(),
+                    "number": application.number,
+                    "matter": matter.title if matter else application.matter,
+                    "matter_code": application.matter,
+                    "applicant": application.applicant_name,
+                    "state": state,
+                    "state_title": workflow.getTitleForStateOnType(state, "Application"),
+                    "due": application.due_date.isoformat() if application.due_date else "",
+                    "deadline": status,
+                    "css": deadline_css(status),
+                }
+            )
+        return rows
+
+    def statistics(self):
+        """Decided today / this month and the on-time rate."""
+        stats = approver_statistics(self.userid())
+        rate = stats["on_time_rate"]
+        stats["on_time_percent"] = f"{rate * 100:.1f} %" if rate is not None else "—"
+        return stats
+
+    def today(self):
+        """The bureau's calendar day."""
+        return bureau_day().isoformat()
+
+
+def holder_key(request):
+    """The (number, query code) the request gives, upper-cased; blanks when missing."""
+    number = str(request.form.get("number", "") or "").strip().upper()
+    code = str(request.form.get("code", "") or "").strip().upper()
+    return number, code
+
+
+class ApplicationStatusView(BrowserView):
+    """Public lookup of an application's status by number and query code."""
+
+    def status(self):
+        """The status when both were given and match; None otherwise."""
+        number, code = holder_key(self.request)
+        if not (number and code):
+            return None
+        return public_status(number, code)
+
+    def asked(self):
+        """True when the form was submitted."""
+        return bool(self.request.form.get("number") or self.request.form.get("code"))
+
+
+class DecisionDocumentView(BrowserView):
+    """The decision PDF for whoever holds the number and the query code."""
+
+    def __call__(self):
+        number, code = holder_key(self.request)
+        application = application_for_holder(number, code) if number and code else None
+        document = application.decision_document if application is not None else None
+        if document is None:
+            raise NotFound(self.context, "decision-document", self.request)
+        response = self.request.response
+        response.setHeader("Content-Type", "application/pdf")
+        response.setHeader("Content-Disposition", f'attachment; filename="{document.filename}"')
+        response.setHeader("Content-Length", str(document.getSize()))
+        response.setHeader("X-Content-Type-Options", "nosniff")
+        return document.data

@@ -1,0 +1,44 @@
+"""GET @approval-queue: the applications the current approver may act on, due date first."""
+
+from plone import api
+from plone.restapi.services import Service
+from zhangdian.approval import _
+from zhangdian.approval.applications import OPEN_STATES
+from zhangdian.approval.applications import applications_for_queue
+from zhangdian.approval.applications import approver_statistics
+from zhangdian.approval.applications import is_authorized_somewhere
+from zhangdian.approval.services.errors import error
+from zhangdian.approval.services.summaries import application_summary
+
+
+class ApprovalQueueGet(Service):
+    """The approver's queue with optional review_state and matter filters, and statistics."""
+
+    def reply(self):
+        form = self.request.form
+        states = form.get("review_state") or list(OPEN_STATES)
+        if isinstance(states, str):
+            states = [states]
+        unknown = [state for state in states if state not in OPEN_STATES]
+        if unknown:
+            return error(
+                self,
+                400,
+                "BadRequest",
+                _(
+                    "error_queue_state",
+                    default="The queue holds open applications only; review_state must be one "
+                    "of ${states}.",
+                    mapping={"states": ", ".join(OPEN_STATES)},
+                ),
+            )
+        userid = api.user.get_current().getId()
+        matter = str(form.get("matter", "") or "").strip().upper() or None
+        items = applications_for_queue(userid, states=states, matter_code=matter)
+        return {
+            "@id": f"{self.context.absolute_url()}/@approval-queue",
+            "authorized": is_authorized_somewhere(userid),
+            "items_total": len(items),
+            "items": [application_summary(application) for application in items],
+            "statistics": approver_statistics(userid),
+        }

@@ -1,0 +1,126 @@
+"""What happens around an application's transitions: the checks first, then the record.
+
+The workflow's permissions say who may try (the IndependentApprover role exists only for
+approvers `may_act` allows); these checks refuse with a reason what a guard cannot
+explain: a missing checklist item, a refusal without a written reason, an empty
+supplement notice.
+"""
+
+from plone import api
+from zhangdian.approval import _
+from zhangdian.approval.applications import checklist_problems
+from zhangdian.approval.applications import due_date_from
+from zhangdian.approval.applications import forget_cached_verdicts
+from zhangdian.approval.applications import may_act
+from zhangdian.approval.applications import now
+from zhangdian.approval.applications import resume_clock
+from zhangdian.approval.applications import start_clock
+from zhangdian.approval.applications import stop_clock
+from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.decisions import decision_data
+from zhangdian.approval.decisions import issue_decision_document
+from zhangdian.approval.decisions import notify_applicant
+from zhangdian.approval.numbering import allocate_number
+from zhangdian.approval.subscribers.authorization_rules import refuse_transition
+from zhangdian.approval.workdays import CalendarNotMaintained
+
+
+DECISIONS = {"approve": "approved", "refuse": "refused"}
+NOTICES = {
+    "accept": "accepted",
+    "request_supplement": "supplement",
+    "approve": "decided",
+    "refuse": "decided",
+}
+
+
+def _comment(event):
+    return ((event.kwargs or {}).get("comment") or "").strip()
+
+
+def check_transition(application, event):
+    """Refuse a transition the rules do not allow, with the reason."""
+    transition = event.transition and event.transition.id
+    userid = api.user.get_current().getId()
+    if transition in ("accept", "request_supplement", "approve", "refuse"):
+        verdict = may_act(userid, application)
+        if not verdict.allowed:
+            refuse_transition(verdict.message)
+    if transition == "request_supplement" and not _comment(event):
+        refuse_transition(
+            _(
+                "refuse_supplement_empty",
+                default="List every missing or defective material in the notice (一次性告知).",
+            )
+        )
+    if transition in ("approve", "refuse"):
+        problems = checklist_problems(application)
+        if problems:
+            refuse_transition(
+                _("refuse_decision_checklist", default="The review checklist is not complete:"),
+                *problems,
+            )
+    if transition == "refuse" and not _comment(event):
+        refuse_transition(
+            _("refuse_refusal_reason", default="Give the written reason for the refusal.")
+        )
+    if transition in ("accept", "resubmit"):
+        try:
+            due_date_from(application, bureau_day(), application.working_days_used or 0)
+        except CalendarNotMaintained as error:
+            refuse_transition(error.args[0])
+    if transition in DECISIONS:
+        try:
+            decision_data(application, DECISIONS[transition], _comment(event), userid)
+        except ValueError as error:
+            refuse_transition(
+                _(
+                    "refuse_decision_document",
+                    default="The decision document cannot be drawn up: ${problem}",
+                    mapping={"problem": str(error)},
+                )
+            )
+
+
+def record_transition(application, event):
+    """Record who did what when, and move the clock."""
+    transition = event.transition and event.transition.id
+    userid = api.user.get_current().getId()
+    moment = now()
+    if transition == "accept":
+        application.accepted_by = userid
+        application.accepted_at = moment
+        start_clock(application, moment)
+    elif transition == "request_supplement":
+        notice = {"requested_at": moment, "requested_by": userid, "text": _comment(event)}
+        application.supplement_notices = (*application.supplement_notices, notice)
+        stop_clock(application, moment)
+    elif transition == "resubmit":
+        resume_clock(application, moment)
+    elif transition in ("approve", "refuse"):
+        application.decided_by = userid
+        application.decided_at = moment
+        application.decision = DECISIONS[transition]
+        application.decision_reason = _comment(event)
+        issue_decision_document(
+            application, application.decision, application.decision_reason, userid, moment
+        )
+    application.reindexObject()
+    if transition == "accept":
+        # From now on only the accepting approver holds the role (受理审核合一).
+        forget_cached_verdicts()
+        application.reindexObjectSecurity()
+    if transition in NOTICES:
+        notify_applicant(application, NOTICES[transition])
+
+
+def application_added(application, event):
+    """Number the application, stamp time and channel, and give it a readable title."""
+    allocate_number(application)
+    # Registered at the counter when the approver who may take it up enters it (窗口受理).
+    creator = api.user.get_current().getId()
+    application.channel = "counter" if may_act(creator, application).allowed else "online"
+    application.submitted_at = now()
+    matter = application.matter_object()
+    application.title = f"{application.number} {matter.title if matter else application.matter}"
+    application.reindexObject()
