@@ -12,6 +12,9 @@ HOST ?= localhost
 ADMIN_PASSWORD ?= admin
 DEMO ?= 1
 INSTALL_STAMP := $(VENV)/.installed
+PKI_DIR := $(CURDIR)/instance/var/pki
+SOFTHSM2_CONF := $(PKI_DIR)/softhsm/softhsm2.conf
+APPROVER ?= approver1
 CONSTRAINTS := constraints.txt
 ADDON := src/zhangdian.approval
 # Debian packages the portal needs at run time (CJK font for decision PDFs,
@@ -56,9 +59,18 @@ site: instance runtime-deps ## Create the Plone site with the add-on (and demo d
 	    $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/create_site.py
 
 .PHONY: start
-start: site ## Start the portal on http://$(HOST):$(PORT)/Plone
+start: site $(if $(filter 1,$(DEMO)),test-pki) ## Start the portal on http://$(HOST):$(PORT)/Plone
 	@echo "Portal: http://$(HOST):$(PORT)/Plone  (admin / $(ADMIN_PASSWORD))"
-	$(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
+	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
+
+.PHONY: test-pki
+test-pki: site ## Demo/dev only: a test CA and SoftHSM2 tokens (PIN 123456) bound to the approvers
+	PKI_DIR=$(PKI_DIR) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/test_pki.py
+
+.PHONY: signer
+signer: install ## Run zhangdian-signer for the demo token of APPROVER (default approver1)
+	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(BIN)/zhangdian-signer --token-label $(APPROVER) \
+	    --allow-origin http://$(HOST):$(PORT)
 
 .PHONY: expire
 expire: instance ## Expire authorisations past their period and send reminders (safe from cron)

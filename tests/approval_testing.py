@@ -4,12 +4,27 @@ from datetime import date
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
+from plone.namedfile.file import NamedBlobFile
+from zhangdian.approval.authorizations import bind_certificate
+from zhangdian.approval.certificates import to_pem
+from zhangdian.approval.settings import ISigningSettings
+from zhangdian.approval.signing import softhsm
 
 import pytest
 import shutil
 import subprocess
 
 PASSWORD = "secret-password-1"
+
+# SoftHSM2 tokens of the suite (tests/conftest.py `tokens`): the label is the user id.
+LIBRARY = softhsm.SOFTHSM_LIBRARY
+RSA_TOKEN = "approver1"
+EC_TOKEN = "approver2"
+IN_SCOPE_EC_TOKEN = "approver4"
+STRANGER_TOKEN = "stranger"
+SHORT_LIVED_TOKEN = "approver6"
+PIN = "123456"
+SO_PIN = "87654321"
 
 USERS = {
     # user id: site-wide roles
@@ -145,3 +160,18 @@ def poppler(name: str, pdf: bytes, tmp_path, *options: str) -> str:
     if name == "pdftotext":
         command.append("-")
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+
+
+def configure_signing(tokens, server_module=LIBRARY):
+    """Trust the test CA and let the server reach the SoftHSM tokens."""
+    api.portal.set_registry_record(
+        "trust_anchors", to_pem(tokens.ca_cert).decode(), interface=ISigningSettings
+    )
+    api.portal.set_registry_record("pkcs11_module", server_module, interface=ISigningSettings)
+
+
+def bind(authorization, cert):
+    """Upload `cert` to the authorisation as the working group would, and bind it."""
+    authorization.certificate = NamedBlobFile(data=to_pem(cert), filename="approver.pem")
+    bind_certificate(authorization)
+    authorization.reindexObject()

@@ -7,19 +7,34 @@ import os
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 
 from aiosmtpd.controller import Controller
+from approval_testing import EC_TOKEN
+from approval_testing import IN_SCOPE_EC_TOKEN
+from approval_testing import LIBRARY
 from approval_testing import PASSWORD
+from approval_testing import PIN
+from approval_testing import RSA_TOKEN
+from approval_testing import SHORT_LIVED_TOKEN
+from approval_testing import SO_PIN
+from approval_testing import STRANGER_TOKEN
 from approval_testing import at
 from approval_testing import make_authorization
 from approval_testing import populate
 from approval_testing import transition
 from email import message_from_bytes
 from plone import api
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
 from pytest_plone import fixtures_factory
+from zhangdian.approval.certificates import make_ca
+from zhangdian.approval.signing import softhsm
+from zhangdian.approval.signing.timestamps import serve_tsa
 from zhangdian.approval.applications import forget_cached_verdicts
 from zhangdian.approval.testing import FUNCTIONAL_TESTING
 from zhangdian.approval.testing import INTEGRATION_TESTING
 
 import pytest
+import shutil
 import socket
 import time_machine
 import transaction
@@ -153,3 +168,64 @@ def smtp(functional_portal):
     transaction.commit()
     yield inbox
     controller.stop()
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The provisioned tokens and the CA that issued their certificates."""
+
+    config: str
+    ca_cert: object
+    ca_key: object
+    rsa_cert: object
+    ec_cert: object
+    certs: dict
+
+
+@pytest.fixture(scope="session")
+def tokens(tmp_path_factory) -> Tokens:
+    """SoftHSM2 tokens labelled by user id, with certificates from a test bureau CA.
+
+    approver1 RSA-2048, approver2 and approver4 EC P-256, all valid through 2027; approver6
+    RSA valid in January and February 2026 only; `stranger` bound to nobody.
+    """
+    if shutil.which(softhsm.SOFTHSM_UTIL) is None or not os.path.exists(LIBRARY):
+        pytest.fail(
+            "SoftHSM2 (softhsm2-util, libsofthsm2.so) is not installed: run `make system-deps`",
+            pytrace=False,
+        )
+    config = softhsm.write_config(tmp_path_factory.mktemp("softhsm"))
+    softhsm.activate(config)
+    ca_cert, ca_key = make_ca(valid_from=datetime(2025, 1, 1, tzinfo=UTC))
+    certs = {}
+    for label, name, key_type, days in (
+        (RSA_TOKEN, "李明", "RSA", 730),
+        (EC_TOKEN, "王芳", "EC", 730),
+        (IN_SCOPE_EC_TOKEN, "赵强", "EC", 730),
+        (STRANGER_TOKEN, "陌生人", "RSA", 730),
+        (SHORT_LIVED_TOKEN, "孙丽", "RSA", 59),
+    ):
+        certs[label] = softhsm.provision_token(
+            config,
+            label,
+            PIN,
+            SO_PIN,
+            name,
+            ca_cert,
+            ca_key,
+            key_type,
+            valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+            days=days,
+        )
+    return Tokens(str(config), ca_cert, ca_key, certs[RSA_TOKEN], certs[EC_TOKEN], certs)
+
+
+@pytest.fixture(scope="session")
+def tsa_url(tokens):
+    """The URL of a loopback RFC 3161 TSA whose certificate the test CA issued."""
+    server, url = serve_tsa(
+        tokens.ca_cert, tokens.ca_key, valid_from=datetime(2026, 1, 1, tzinfo=UTC), days=730
+    )
+    yield url
+    server.shutdown()
+    server.server_close()

@@ -1,11 +1,17 @@
 """Applications on the test matter list, with approvers and a movable clock."""
 
+from approval_testing import IN_SCOPE_EC_TOKEN
+from approval_testing import PIN
+from approval_testing import RSA_TOKEN
+from approval_testing import bind
+from approval_testing import configure_signing
 from approval_testing import make_authorization
 from approval_testing import transition
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from zhangdian.approval.applications import register_application
+from zhangdian.approval.signatures import sign_with_server_token
 
 import pytest
 
@@ -62,6 +68,24 @@ def approvers(portal, granted):
         transition(portal, authorization, "grant")
         authorizations[userid] = authorization
     return authorizations
+
+
+@pytest.fixture
+def keys(portal, approvers, tokens):
+    """approver1 (RSA) and approver4 (EC) have their token certificates bound; server signing on."""
+    configure_signing(tokens)
+    for userid in (RSA_TOKEN, IN_SCOPE_EC_TOKEN):
+        bind(approvers[userid], tokens.certs[userid])
+    return tokens
+
+
+def decide(portal, application, name, userid, reason="", pin=PIN):
+    """Approve or refuse as `userid`, signing with their SoftHSM token on the server."""
+    login(portal, userid)
+    try:
+        return sign_with_server_token(application, name, reason, pin)
+    finally:
+        logout()
 
 
 def act(portal, application, name, userid, **kwargs):

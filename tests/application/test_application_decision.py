@@ -2,14 +2,28 @@
 
 from application.test_application_restapi import REFUSED
 from application.test_application_restapi import submit
+from approval_testing import LIBRARY
+from approval_testing import PASSWORD
+from approval_testing import PIN
+from approval_testing import RSA_TOKEN
+from approval_testing import bind
+from approval_testing import configure_signing
 from approval_testing import poppler
 from email.header import decode_header
 from email.header import make_header
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
+from zhangdian.approval.signatures import PENDING_KEY
+from zhangdian.approval.signing.agent import create_server
+from zope.annotation.interfaces import IAnnotations
+
+import base64
 
 import pytest
+import re
+import requests
+import threading
 import transaction
 
 
@@ -21,17 +35,29 @@ CHECKLIST = {
 
 
 @pytest.fixture
-def accepted(functional_portal, functional_granted, user_request, smtp, clock):
-    """An application by `member` (member@example.org), accepted by approver1 on 2026-03-02."""
+def accepted(functional_portal, functional_granted, tokens, user_request, smtp, clock):
+    """An application by `member` (member@example.org), accepted by approver1 on 2026-03-02.
+
+    approver1's SoftHSM token certificate is bound and the server may use the token.
+    """
     clock("2026-03-02")
     with api.env.adopt_roles(["Manager"]):
         api.user.get(userid="member").setMemberProperties({"email": "member@example.org"})
+    configure_signing(tokens)
+    bind(functional_granted, tokens.certs[RSA_TOKEN])
     transaction.commit()
     url = submit(user_request("member"), functional_portal).json()["@id"]
     approver = user_request("approver1")
     assert approver.post(f"{url}/@workflow/accept").status_code == 200
     assert approver.patch(url, json=CHECKLIST).status_code == 204
     return url
+
+
+def sign(session, url, name, reason="", pin=PIN):
+    """Approve or refuse through @sign-server with the approver's PIN."""
+    return session.post(
+        f"{url}/@sign-server", json={"transition": name, "reason": reason, "pin": pin}
+    )
 
 
 def subjects(inbox):
@@ -44,10 +70,9 @@ class TestDecisionDocument:
         self, accepted, user_request, functional_portal, tmp_path
     ):
         approver = user_request("approver1")
-        response = approver.post(
-            f"{accepted}/@workflow/refuse", json={"comment": "经营场所不符合条件"}
-        )
+        response = sign(approver, accepted, "refuse", "经营场所不符合条件")
         assert response.status_code == 200, response.text
+        assert response.json()["signature"]["level"] == "PAdES-B-B"
         transaction.begin()
         application = functional_portal["applications"][accepted.rsplit("/", 1)[1]]
         anonymous = user_request(None)
@@ -75,7 +100,7 @@ class TestDecisionDocument:
         approver.post(f"{accepted}/@workflow/request_supplement", json={"comment": notice})
         member = user_request("member")
         assert member.post(f"{accepted}/@workflow/resubmit").status_code == 200
-        assert approver.post(f"{accepted}/@workflow/approve").status_code == 200
+        assert sign(approver, accepted, "approve").status_code == 200
         titles = subjects(smtp)
         assert [t.split("】")[0] for t in titles] == [
             "【已受理",
@@ -91,7 +116,7 @@ class TestFrozen:
     def test_nobody_changes_a_decided_application(
         self, accepted, user_request, request_factory, functional_portal
     ):
-        assert user_request("approver1").post(f"{accepted}/@workflow/approve").status_code == 200
+        assert sign(user_request("approver1"), accepted, "approve").status_code == 200
         manager = request_factory(basic_auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD))
         sessions = {
             "manager": manager,
@@ -118,3 +143,168 @@ class TestFrozen:
         assert api.content.get_state(application) == "approved"
         assert application.applicant_name != "改名"
         assert application.objectIds() == []
+
+
+@pytest.fixture
+def agent(tokens):
+    """zhangdian-signer in front of approver1's token, allowing the test portal's origin."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ZD_TEST_AGENT_PIN", PIN)
+    server = create_server(
+        [
+            "--module",
+            LIBRARY,
+            "--token-label",
+            RSA_TOKEN,
+            "--port",
+            "0",
+            "--allow-origin",
+            "http://localhost:8080",
+            "--pin-env",
+            "ZD_TEST_AGENT_PIN",
+            "--yes",
+        ]
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    server.server_close()
+    patch.undo()
+
+
+class TestAgentAndVerification:
+    def test_agent_round_trip_and_public_verification(
+        self, accepted, user_request, agent, functional_portal
+    ):
+        approver = user_request("approver1")
+        prepared = approver.post(
+            f"{accepted}/@sign-prepare", json={"transition": "approve", "reason": ""}
+        )
+        assert prepared.status_code == 200, prepared.text
+        body = prepared.json()
+        assert body["summary"]["decision"] == "准予行政许可决定书"
+        signed = requests.post(
+            f"{agent}/sign",
+            json={
+                "nonce": body["nonce"],
+                "data_to_sign": body["data_to_sign"],
+                "summary": body["summary"],
+            },
+            headers={"Origin": "http://localhost:8080"},
+            timeout=30,
+        )
+        assert signed.status_code == 200, signed.text
+        answer = signed.json()
+        completion = {
+            "nonce": body["nonce"],
+            "signature": answer["signature"],
+            "certificate": answer["certificate"],
+        }
+        done = approver.post(f"{accepted}/@sign-complete", json=completion)
+        assert done.status_code == 200, done.text
+        assert done.json()["review_state"] == "approved"
+        # Decided: the permission to decide is gone, so the replay stops at the door.
+        replay = approver.post(f"{accepted}/@sign-complete", json=completion)
+        assert replay.status_code in REFUSED
+
+        transaction.begin()
+        application = functional_portal["applications"][accepted.rsplit("/", 1)[1]]
+        pdf = application.decision_document.data
+        anonymous = user_request(None)
+        verify = f"{functional_portal.absolute_url()}/@verify"
+        report = anonymous.post(verify, json={"file": base64.b64encode(pdf).decode()}).json()
+        assert report["ok"] is True
+        assert report["record"]["number"] == application.number
+        assert report["signer"]["subject"].startswith("CN=李明")
+        by_code = anonymous.get(
+            verify, params={"number": application.number, "code": application.query_code}
+        ).json()
+        assert by_code["ok"] is True
+        tampered = bytearray(pdf)
+        tampered[len(tampered) // 3] ^= 0x01
+        report = anonymous.post(
+            verify, json={"file": base64.b64encode(bytes(tampered)).decode()}
+        ).json()
+        assert report["ok"] is False
+        wrong = anonymous.get(verify, params={"number": application.number, "code": "WRONG234"})
+        assert wrong.status_code == 404
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {},
+            {"transition": "approve", "reason": 5},
+            {"transition": "publish"},
+            {"transition": "approve", "certificate": "not base64!"},
+        ],
+    )
+    def test_bad_prepare_requests_store_nothing(
+        self, accepted, user_request, body, functional_portal
+    ):
+        response = user_request("approver1").post(f"{accepted}/@sign-prepare", json=body)
+        assert response.status_code in (400, 403), response.text
+        assert response.json()["message"]
+        transaction.begin()
+        application = functional_portal["applications"][accepted.rsplit("/", 1)[1]]
+        assert IAnnotations(application).get(PENDING_KEY, {}) == {}
+
+    def test_malformed_json_and_unsigned_transition(self, accepted, user_request):
+        approver = user_request("approver1")
+        response = approver.post(
+            f"{accepted}/@sign-complete",
+            data=b"{not json",
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code == 400
+        plain = approver.post(f"{accepted}/@workflow/approve")
+        assert plain.status_code in (*REFUSED, 400)
+        assert "signature" in plain.text
+        assert approver.get(accepted).json()["review_state"] == "accepted"
+
+
+def html_session(userid):
+    """A browser-like session (HTML pages, English) logged in as `userid`."""
+    session = requests.Session()
+    session.auth = (userid, PASSWORD)
+    session.headers["Accept-Language"] = "en"
+    return session
+
+
+def state_of(session, url):
+    """The review state the REST API reports for `url`."""
+    return session.get(url, headers={"Accept": "application/json"}).json()["review_state"]
+
+
+class TestDecisionPage:
+    def test_page_offers_the_signature_and_the_form_signs(self, accepted):
+        browser = html_session("approver1")
+        page = browser.get(accepted)
+        assert page.status_code == 200
+        assert 'id="zd-decision"' in page.text
+        assert "decision-signing.js" in page.text
+        assert "PAdES-B-B" in page.text
+        token = re.search(r'name="_authenticator"[^>]*value="(\w+)"', page.text).group(1)
+        wrong = browser.post(
+            f"{accepted}/@@sign-decision",
+            data={"transition": "approve", "reason": "", "pin": "000000", "_authenticator": token},
+        )
+        assert wrong.status_code == 200
+        assert state_of(browser, accepted) == "accepted"
+        done = browser.post(
+            f"{accepted}/@@sign-decision",
+            data={"transition": "approve", "reason": "", "pin": PIN, "_authenticator": token},
+        )
+        assert done.status_code == 200
+        assert state_of(browser, accepted) == "approved"
+        page = browser.get(accepted).text
+        assert 'id="zd-decision"' not in page
+        assert "zd-signature" in page
+
+    def test_form_without_csrf_token_is_refused(self, accepted):
+        browser = html_session("approver1")
+        response = browser.post(
+            f"{accepted}/@@sign-decision", data={"transition": "approve", "pin": PIN}
+        )
+        assert response.status_code == 403
+        assert state_of(browser, accepted) == "accepted"

@@ -2,10 +2,14 @@
 
 from application.conftest import act
 from application.conftest import complete_checklist
+from application.conftest import decide
+from approval_testing import PIN
 from plone import api
 from plone.app.testing import logout
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zExceptions import Unauthorized
+from zhangdian.approval.signatures import SignatureRefused
+from zhangdian.approval.signatures import sign_with_server_token
 
 import pytest
 
@@ -44,7 +48,14 @@ def bring_to(portal, application, state):
 
 
 def fire(portal, application, name, userid):
-    """Fire `name` as `userid` (None: anonymous)."""
+    """Fire `name` as `userid` (None: anonymous); decisions are signed on the server token."""
+    if name in ("approve", "refuse"):
+        if userid is None:
+            logout()
+            sign_with_server_token(application, name, COMMENTS.get(name, ""), PIN)
+        else:
+            decide(portal, application, name, userid, COMMENTS.get(name, ""))
+        return
     if userid is not None:
         act(portal, application, name, userid, comment=COMMENTS.get(name, ""))
         return
@@ -54,7 +65,7 @@ def fire(portal, application, name, userid):
 
 @pytest.mark.parametrize("actor", ACTORS, ids=lambda a: a or "anonymous")
 @pytest.mark.parametrize("name", list(RULES))
-def test_transition_by_actor(portal, approvers, submit, clock, name, actor):
+def test_transition_by_actor(portal, keys, submit, clock, name, actor):
     """Allowed actors move the application; anyone else is refused and nothing changes."""
     clock("2026-03-02")
     application = submit("XK-T-001")
@@ -65,7 +76,7 @@ def test_transition_by_actor(portal, approvers, submit, clock, name, actor):
         fire(portal, application, name, actor)
         assert api.content.get_state(application) != state
         return
-    with pytest.raises((WorkflowException, Unauthorized)):
+    with pytest.raises((WorkflowException, Unauthorized, SignatureRefused)):
         fire(portal, application, name, actor)
     assert api.content.get_state(application) == state
     assert {attr: getattr(application, attr) for attr in SNAPSHOT} == before

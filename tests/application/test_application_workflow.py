@@ -2,6 +2,7 @@
 
 from application.conftest import act
 from application.conftest import complete_checklist
+from application.conftest import decide
 from datetime import date
 from datetime import datetime
 from plone import api
@@ -13,6 +14,8 @@ from zhangdian.approval.applications import approver_statistics
 from zhangdian.approval.applications import deadline_status
 from zhangdian.approval.authorizations import BUREAU_TIMEZONE
 from zhangdian.approval.decisions import applicant_email
+from zhangdian.approval.signatures import SignatureRefused
+from zope.i18n import translate
 
 import pytest
 import re
@@ -33,7 +36,7 @@ def permissions_of(portal, userid, obj, *names):
 
 
 @pytest.fixture
-def application(approvers, submit, clock):
+def application(approvers, keys, submit, clock):
     """An application for XK-T-001 (5 promised working days) submitted on Mon 2026-03-02."""
     clock("2026-03-02")
     return submit("XK-T-001")
@@ -66,12 +69,12 @@ class TestSubmission:
         finally:
             logout()
 
-    def test_counter_registration_and_decision_in_one_sitting(self, portal, approvers, submit):
+    def test_counter_registration_and_decision_in_one_sitting(self, portal, keys, submit):
         walk_in = submit("XK-T-001", userid="approver1", contact_email="walkin@example.org")
         assert walk_in.channel == "counter"
         act(portal, walk_in, "accept", "approver1")
         complete_checklist(walk_in)
-        act(portal, walk_in, "approve", "approver1")
+        decide(portal, walk_in, "approve", "approver1")
         assert api.content.get_state(walk_in) == "approved"
         assert walk_in.accepted_by == walk_in.decided_by == "approver1"
         assert walk_in.decision_document.data.startswith(b"%PDF")
@@ -147,11 +150,12 @@ class TestDecision:
 
     def test_approve_needs_the_complete_checklist(self, portal, application):
         act(portal, application, "accept", "approver1")
-        with pytest.raises(WorkflowException, match="申请书"):
-            act(portal, application, "approve", "approver1")
+        with pytest.raises(SignatureRefused) as refused:
+            decide(portal, application, "approve", "approver1")
+        assert "申请书" in " ".join(translate(m) for m in refused.value.messages)
         assert api.content.get_state(application) == "accepted"
         complete_checklist(application)
-        act(portal, application, "approve", "approver1")
+        decide(portal, application, "approve", "approver1")
         assert api.content.get_state(application) == "approved"
         assert application.decided_by == "approver1"
         assert application.decision == "approved"
@@ -159,15 +163,15 @@ class TestDecision:
     def test_refusal_needs_a_written_reason(self, portal, application):
         act(portal, application, "accept", "approver1")
         complete_checklist(application)
-        with pytest.raises(WorkflowException):
-            act(portal, application, "refuse", "approver1")
-        act(portal, application, "refuse", "approver1", comment="经营场所不符合条件")
+        with pytest.raises(SignatureRefused, match="not_allowed"):
+            decide(portal, application, "refuse", "approver1")
+        decide(portal, application, "refuse", "approver1", "经营场所不符合条件")
         assert application.decision_reason == "经营场所不符合条件"
 
     def test_decided_application_is_frozen_for_everyone(self, portal, application):
         act(portal, application, "accept", "approver1")
         complete_checklist(application)
-        act(portal, application, "approve", "approver1")
+        decide(portal, application, "approve", "approver1")
         frozen = (
             "Modify portal content",
             "Add portal content",
@@ -232,17 +236,17 @@ class TestQueue:
         clock("2027-01-01")
         assert applications_for_queue("approver1") == []
 
-    def test_statistics(self, portal, approvers, submit, clock):
+    def test_statistics(self, portal, keys, submit, clock):
         clock("2026-03-02")
         first = submit("XK-T-001")
         act(portal, first, "accept", "approver1")
         complete_checklist(first)
-        act(portal, first, "approve", "approver1")
+        decide(portal, first, "approve", "approver1")
         second = submit("XK-T-001")
         act(portal, second, "accept", "approver1")
         complete_checklist(second)
         clock("2026-03-20")  # after the deadline of 2026-03-09
-        act(portal, second, "refuse", "approver1", comment="材料不实")
+        decide(portal, second, "refuse", "approver1", "材料不实")
         stats = approver_statistics("approver1")
         assert stats["decided_today"] == 1
         assert stats["decided_this_month"] == 2

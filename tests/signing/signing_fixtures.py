@@ -1,13 +1,13 @@
 """Constants and helpers shared by the signing tests (conftest.py builds the fixtures)."""
 
-from zhangdian.approval.signing import softhsm
+from approval_testing import EC_TOKEN
+from approval_testing import LIBRARY
+from approval_testing import PIN
+from approval_testing import RSA_TOKEN
+from approval_testing import SO_PIN
 
 
-LIBRARY = softhsm.SOFTHSM_LIBRARY
-RSA_TOKEN = "approver1"
-EC_TOKEN = "approver2"
-PIN = "123456"
-SO_PIN = "87654321"
+__all__ = ["EC_TOKEN", "LIBRARY", "PIN", "RSA_TOKEN", "SO_PIN"]
 # The decision generator's box (decision_document.SIGNATURE_BOX), repeated to stay independent.
 BOX = (334, 100, 514, 170)
 TAMPER_MARK = b"APPROVED"

@@ -16,7 +16,9 @@ from zhangdian.approval.authorizations import Verdict
 from zhangdian.approval.authorizations import bureau_day
 from zhangdian.approval.authorizations import is_current
 from zhangdian.approval.authorizations import may_decide
+from zhangdian.approval.decisions import DECISIONS
 from zhangdian.approval.decisions import DOCUMENT_VIEW
+from zhangdian.approval.decisions import decision_data
 from zhangdian.approval.decisions import public_url
 from zhangdian.approval.workdays import bureau_calendar
 from zope.annotation.interfaces import IAnnotations
@@ -254,6 +256,40 @@ def checklist_problems(application):
         problems.append(
             _("checklist_conditions", default="Confirm that the acceptance conditions are met.")
         )
+    return problems
+
+
+def decision_problems(application, transition, reason, userid, at=None):
+    """Why `userid` cannot `transition` (approve/refuse) the application now; [] when they can.
+
+    The one check for a decision, asked before the document is signed and again when the
+    signed decision is recorded.
+    """
+    verdict = may_act(userid, application, at)
+    if not verdict.allowed:
+        return [verdict.message]
+    problems = []
+    checklist = checklist_problems(application)
+    if checklist:
+        problems += [
+            _("refuse_decision_checklist", default="The review checklist is not complete:"),
+            *checklist,
+        ]
+    if transition == "refuse" and not (reason or "").strip():
+        problems.append(
+            _("refuse_refusal_reason", default="Give the written reason for the refusal.")
+        )
+    if not problems:
+        try:
+            decision_data(application, DECISIONS[transition], reason, userid, at)
+        except ValueError as error:
+            problems.append(
+                _(
+                    "refuse_decision_document",
+                    default="The decision document cannot be drawn up: ${problem}",
+                    mapping={"problem": str(error)},
+                )
+            )
     return problems
 
 

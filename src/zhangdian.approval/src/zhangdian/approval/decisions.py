@@ -5,7 +5,6 @@ from plone.namedfile.file import NamedBlobFile
 from urllib.parse import urlencode
 from zhangdian.approval.authorizations import bureau_day
 from zhangdian.approval.decision_document import DecisionData
-from zhangdian.approval.decision_document import render_decision
 
 import logging
 
@@ -13,6 +12,8 @@ import logging
 logger = logging.getLogger(__name__)
 
 BUREAU_NAME = "淄博市张店区行政审批服务局"
+# transition → the decision it records
+DECISIONS = {"approve": "approved", "refuse": "refused"}
 STATUS_VIEW = "@@application-status"
 DOCUMENT_VIEW = "@@decision-document"
 
@@ -58,13 +59,6 @@ def store_decision_document(application, pdf):
         contentType="application/pdf",
         filename=f"{application.number}-decision.pdf",
     )
-
-
-def issue_decision_document(application, decision, reason, approver, at=None):
-    """Render the decision PDF and store it with the application."""
-    pdf = render_decision(decision_data(application, decision, reason, approver, at))
-    store_decision_document(application, pdf)
-    return pdf
 
 
 # E-mails to the applicant

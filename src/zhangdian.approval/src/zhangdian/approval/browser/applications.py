@@ -2,7 +2,13 @@
 
 from plone import api
 from Products.Five.browser import BrowserView
+from plone.protect import CheckAuthenticator as checkCSRF
+from zExceptions import BadRequest
 from zExceptions import NotFound
+from zope.i18n import translate
+
+import transaction
+from zhangdian.approval import _
 from zhangdian.approval.applications import OPEN_STATES
 from zhangdian.approval.applications import applications_for_queue
 from zhangdian.approval.applications import approver_statistics
@@ -12,8 +18,13 @@ from zhangdian.approval.applications import is_authorized_somewhere
 from zhangdian.approval.applications import application_for_holder
 from zhangdian.approval.applications import public_status
 from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.decision_document import TITLES
+from zhangdian.approval.decisions import DECISIONS
 from zhangdian.approval.decisions import DOCUMENT_VIEW
 from zhangdian.approval.decisions import public_url
+from zhangdian.approval.settings import signing_setting
+from zhangdian.approval.signatures import SignatureRefused
+from zhangdian.approval.signatures import sign_with_server_token
 
 # Transitions whose form needs a text: the one-time notice or the refusal reason.
 NEEDS_TEXT = ("request_supplement", "refuse")
@@ -75,13 +86,37 @@ class ApplicationView(BrowserView):
         """What still blocks a decision."""
         return checklist_problems(self.context) if self.state() == "accepted" else []
 
-    def transitions(self):
-        """The transitions the current user may fire, with whether a text is required."""
+    def _available(self):
         workflow = api.portal.get_tool("portal_workflow")
+        return workflow.getTransitionsFor(self.context)
+
+    def transitions(self):
+        """The non-decision transitions the user may fire, with whether a text is required."""
         return [
             {"id": t["id"], "title": t["title"], "needs_text": t["id"] in NEEDS_TEXT}
-            for t in workflow.getTransitionsFor(self.context)
+            for t in self._available()
+            if t["id"] not in DECISIONS
         ]
+
+    def decisions(self):
+        """The decisions (approve, refuse) the user may sign now."""
+        return [
+            {"id": t["id"], "title": t["title"], "document": TITLES[DECISIONS[t["id"]]]}
+            for t in self._available()
+            if t["id"] in DECISIONS
+        ]
+
+    def signing(self):
+        """How this portal signs: agent address, server token offered, PAdES level."""
+        return {
+            "agent_url": signing_setting("agent_url"),
+            "server": bool(signing_setting("pkcs11_module")),
+            "level": "PAdES-B-T" if signing_setting("timestamp_url") else "PAdES-B-B",
+        }
+
+    def signature(self):
+        """The recorded signature of a decided application, or None."""
+        return self.context.signature
 
     def can_review(self):
         """True when the user may tick the checklist (the accepting approver)."""
@@ -216,3 +251,35 @@ class DecisionDocumentView(BrowserView):
         response.setHeader("Content-Length", str(document.getSize()))
         response.setHeader("X-Content-Type-Options", "nosniff")
         return document.data
+
+
+class SignDecisionForm(BrowserView):
+    """POST target of the decision form's server-token button: sign with the PIN given."""
+
+    def __call__(self):
+        request = self.request
+        if request.method != "POST":
+            raise BadRequest("POST only")
+        checkCSRF(request)
+        form = request.form
+        url = self.context.absolute_url()
+        try:
+            sign_with_server_token(
+                self.context,
+                str(form.get("transition", "")),
+                str(form.get("reason", "")),
+                str(form.get("pin", "")),
+            )
+        except SignatureRefused as refused:
+            transaction.doom()
+            for message in refused.messages:
+                api.portal.show_message(translate(message, context=request), request, "error")
+            return request.response.redirect(f"{url}#zd-decision")
+        api.portal.show_message(
+            translate(
+                _("msg_decision_signed", default="The decision was signed and recorded."),
+                context=request,
+            ),
+            request,
+        )
+        return request.response.redirect(url)

@@ -256,6 +256,7 @@ class Application(Container):
     decision = None
     decision_reason = None
     decision_document = None
+    signature = None
     supplement_notices = ()
 
     def matter_object(self):

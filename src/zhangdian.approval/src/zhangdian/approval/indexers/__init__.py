@@ -123,6 +123,15 @@ def decided_by(obj):
 
 
 @indexer(IApplication)
+def decision_sha256(obj):
+    """SHA-256 of the signed decision PDF, so that an uploaded copy finds its application."""
+    signature = obj.signature
+    if not signature:
+        raise AttributeError("decision_sha256")
+    return signature["document_sha256"]
+
+
+@indexer(IApplication)
 def applicant_name(obj):
     """The applicant (company or person)."""
     return obj.applicant_name

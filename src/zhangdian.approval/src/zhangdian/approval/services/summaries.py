@@ -44,3 +44,17 @@ def application_summary(application, at=None):
         "decision": application.decision,
         "decided_at": _iso(application.decided_at),
     }
+
+
+def signed_decision_summary(application, signed):
+    """The answer to a completed signature: the decision recorded and how it was signed."""
+    return {
+        **application_summary(application),
+        "signature": {
+            "level": signed.level,
+            "signer_subject": signed.signer_subject,
+            "signer_fingerprint": signed.signer_fingerprint,
+            "signing_time": _iso(signed.signing_time),
+            "timestamp_time": _iso(signed.timestamp_time),
+        },
+    }

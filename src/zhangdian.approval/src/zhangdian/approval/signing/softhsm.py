@@ -6,6 +6,7 @@ another configuration instead of silently using the wrong token directory.
 """
 
 from cryptography import x509
+from datetime import datetime
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from pathlib import Path
@@ -91,6 +92,7 @@ def provision_token(
     key_type: str = "RSA",
     *,
     key_label: str | None = None,
+    valid_from: datetime | None = None,
     days: int = 365,
     library_path: str = SOFTHSM_LIBRARY,
 ) -> x509.Certificate:
@@ -108,7 +110,7 @@ def provision_token(
     )
     public_key = serialization.load_der_public_key(public_der)
     cert, _ = make_signing_certificate(
-        ca_cert, ca_key, common_name, public_key=public_key, days=days
+        ca_cert, ca_key, common_name, public_key=public_key, valid_from=valid_from, days=days
     )
     cert_der = cert.public_bytes(serialization.Encoding.DER)
     pkcs11_worker.run(library_path, _store_certificate, label, pin, cert_der, key_label, key_id)

@@ -47,12 +47,13 @@ def make_tsa_certificate(
     ca_key: CertificateIssuerPrivateKeyTypes,
     common_name: str = "张店区行政审批服务局 测试时间戳服务",
     days: int = 365,
+    valid_from: datetime | None = None,
 ) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     """A TSA certificate from the CA (critical timeStamping EKU, as RFC 3161 requires)."""
     # certificates.make_signing_certificate cannot add the EKU a TSA must carry; and the
     # dummy TSA signs with RSA only.
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    start = (valid_from or datetime.now(UTC) - timedelta(minutes=5)).replace(microsecond=0)
     subject = x509.Name(
         [attribute for attribute in ca_cert.subject if attribute.oid != NameOID.COMMON_NAME]
         + [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
@@ -130,9 +131,12 @@ def serve_tsa(
     ca_key: CertificateIssuerPrivateKeyTypes,
     host: str = "127.0.0.1",
     port: int = 0,
+    *,
+    valid_from: datetime | None = None,
+    days: int = 365,
 ) -> tuple[ThreadingHTTPServer, str]:
     """Run a loopback TSA with a certificate from the CA in a thread; return it and its URL."""
-    tsa_cert, tsa_key = make_tsa_certificate(ca_cert, ca_key)
+    tsa_cert, tsa_key = make_tsa_certificate(ca_cert, ca_key, days=days, valid_from=valid_from)
     server = ThreadingHTTPServer((host, port), _TimestampHandler)
     server.daemon_threads = True
     server.tsa_certificate = tsa_cert

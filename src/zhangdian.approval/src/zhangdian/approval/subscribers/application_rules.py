@@ -8,7 +8,7 @@ supplement notice.
 
 from plone import api
 from zhangdian.approval import _
-from zhangdian.approval.applications import checklist_problems
+from zhangdian.approval.applications import decision_problems
 from zhangdian.approval.applications import due_date_from
 from zhangdian.approval.applications import forget_cached_verdicts
 from zhangdian.approval.applications import may_act
@@ -17,15 +17,15 @@ from zhangdian.approval.applications import resume_clock
 from zhangdian.approval.applications import start_clock
 from zhangdian.approval.applications import stop_clock
 from zhangdian.approval.authorizations import bureau_day
-from zhangdian.approval.decisions import decision_data
-from zhangdian.approval.decisions import issue_decision_document
+from zhangdian.approval.decisions import DECISIONS
+from zhangdian.approval.decisions import store_decision_document
 from zhangdian.approval.decisions import notify_applicant
 from zhangdian.approval.numbering import allocate_number
+from zhangdian.approval.signatures import SignedDecision
 from zhangdian.approval.subscribers.authorization_rules import refuse_transition
 from zhangdian.approval.workdays import CalendarNotMaintained
 
 
-DECISIONS = {"approve": "approved", "refuse": "refused"}
 NOTICES = {
     "accept": "accepted",
     "request_supplement": "supplement",
@@ -42,7 +42,21 @@ def check_transition(application, event):
     """Refuse a transition the rules do not allow, with the reason."""
     transition = event.transition and event.transition.id
     userid = api.user.get_current().getId()
-    if transition in ("accept", "request_supplement", "approve", "refuse"):
+    if transition in DECISIONS:
+        problems = decision_problems(application, transition, _comment(event), userid)
+        if problems:
+            refuse_transition(*problems)
+        signed = (event.kwargs or {}).get("signed_decision")
+        if not isinstance(signed, SignedDecision) or not signed.fits(application, transition):
+            refuse_transition(
+                _(
+                    "refuse_decision_unsigned",
+                    default="A decision takes effect only with the approver's signature: sign "
+                    "the decision document with your key.",
+                )
+            )
+        return
+    if transition in ("accept", "request_supplement"):
         verdict = may_act(userid, application)
         if not verdict.allowed:
             refuse_transition(verdict.message)
@@ -53,33 +67,11 @@ def check_transition(application, event):
                 default="List every missing or defective material in the notice (一次性告知).",
             )
         )
-    if transition in ("approve", "refuse"):
-        problems = checklist_problems(application)
-        if problems:
-            refuse_transition(
-                _("refuse_decision_checklist", default="The review checklist is not complete:"),
-                *problems,
-            )
-    if transition == "refuse" and not _comment(event):
-        refuse_transition(
-            _("refuse_refusal_reason", default="Give the written reason for the refusal.")
-        )
     if transition in ("accept", "resubmit"):
         try:
             due_date_from(application, bureau_day(), application.working_days_used or 0)
         except CalendarNotMaintained as error:
             refuse_transition(error.args[0])
-    if transition in DECISIONS:
-        try:
-            decision_data(application, DECISIONS[transition], _comment(event), userid)
-        except ValueError as error:
-            refuse_transition(
-                _(
-                    "refuse_decision_document",
-                    default="The decision document cannot be drawn up: ${problem}",
-                    mapping={"problem": str(error)},
-                )
-            )
 
 
 def record_transition(application, event):
@@ -102,9 +94,9 @@ def record_transition(application, event):
         application.decided_at = moment
         application.decision = DECISIONS[transition]
         application.decision_reason = _comment(event)
-        issue_decision_document(
-            application, application.decision, application.decision_reason, userid, moment
-        )
+        signed = event.kwargs["signed_decision"]
+        store_decision_document(application, signed.pdf)
+        application.signature = signed.record()
     application.reindexObject()
     if transition == "accept":
         # From now on only the accepting approver holds the role (受理审核合一).

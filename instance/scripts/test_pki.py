@@ -1,0 +1,34 @@
+"""Test PKI for development and demos: CA, SoftHSM2 tokens for the approvers, certificates bound.
+
+Run with: zconsole run instance/etc/zope.conf instance/scripts/test_pki.py
+Environment: SITE_ID (Plone), PKI_DIR (instance/var/pki), APPROVERS (approver1 approver2).
+The tokens' PIN is 123456. Export SOFTHSM2_CONF=$PKI_DIR/softhsm/softhsm2.conf for the
+portal and for zhangdian-signer so that they find the tokens.
+"""
+
+from AccessControl.SecurityManagement import newSecurityManager
+from pathlib import Path
+from Testing.makerequest import makerequest
+from zhangdian.approval.test_pki import DEMO_PIN
+from zhangdian.approval.test_pki import enrol_test_tokens
+from zope.component.hooks import setSite
+
+import os
+import transaction
+
+
+def main(app):
+    """Enrol the approvers and commit."""
+    app = makerequest(app)
+    site = app[os.environ.get("SITE_ID", "Plone")]
+    newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
+    setSite(site)
+    directory = Path(os.environ.get("PKI_DIR", "instance/var/pki"))
+    userids = os.environ.get("APPROVERS", "approver1 approver2").split()
+    enrolled = enrol_test_tokens(directory, userids)
+    transaction.commit()
+    for userid, cert in enrolled.items():
+        print(f"{userid}: token {userid!r}, PIN {DEMO_PIN}, {cert.subject.rfc4514_string()}")  # noqa: T201
+
+
+main(app)  # noqa: F821 - provided by zconsole run

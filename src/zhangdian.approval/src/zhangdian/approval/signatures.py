@@ -1,0 +1,463 @@
+"""A decision takes effect only with the approver's verified signature (密钥仅用于授权范围内).
+
+`prepare_signature` renders the decision document and returns what the key must sign, with a
+one-time nonce kept on the application. `complete_signature` embeds the signature value,
+verifies the signed PDF, the trust chain and that the signing certificate is the one bound to
+the approver's current authorisation for this matter, then fires the decision transition with
+the verified document. The agent (USB key on the approver's PC) and the server-side token
+(`sign_with_server_token`) go through these same two steps.
+"""
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from dataclasses import asdict
+from dataclasses import dataclass
+from datetime import timedelta
+from persistent.mapping import PersistentMapping
+from plone import api
+from plone.restapi.deserializer import json_body
+from plone.restapi.exceptions import DeserializationError
+from zhangdian.approval import _
+from zhangdian.approval.applications import application_for_holder
+from zhangdian.approval.applications import decision_problems
+from zhangdian.approval.applications import may_act
+from zhangdian.approval.applications import now
+from zhangdian.approval.authorizations import certificate_message
+from zhangdian.approval.authorizations import trust_anchors
+from zhangdian.approval.certificates import CertificateError
+from zhangdian.approval.certificates import check_signing_certificate
+from zhangdian.approval.certificates import fingerprint
+from zhangdian.approval.certificates import load_certificate
+from zhangdian.approval.decision_document import SIGNATURE_BOX
+from zhangdian.approval.decision_document import SIGNATURE_FIELD
+from zhangdian.approval.decision_document import SIGNATURE_PAGE
+from zhangdian.approval.decision_document import TITLES
+from zhangdian.approval.decision_document import render_decision
+from zhangdian.approval.decisions import BUREAU_NAME
+from zhangdian.approval.decisions import DECISIONS
+from zhangdian.approval.decisions import approver_name
+from zhangdian.approval.decisions import decision_data
+from zhangdian.approval.settings import signing_setting
+from zhangdian.approval.signing import pdf as pades
+from zhangdian.approval.signing.errors import SignatureRejected
+from zhangdian.approval.signing.errors import SigningError
+from zhangdian.approval.signing.server import sign_data_with_token
+from zhangdian.approval.signing.server import token_certificate
+from zope.annotation.interfaces import IAnnotations
+from zope.globalrequest import getRequest
+from zope.i18n import translate
+
+import base64
+import binascii
+import hashlib
+import secrets
+
+
+PENDING_KEY = "zhangdian.approval.pending_signatures"
+# A decision PDF is a few hundred KiB; the REST body carries it base64-encoded.
+MAX_PDF = 10 * 1024 * 1024
+NONCE_LIFETIME = timedelta(minutes=10)
+
+MESSAGES = {
+    "not_available": _(
+        "sign_not_available",
+        default="This decision cannot be taken on the application in its current state.",
+    ),
+    "certificate_unreadable": _(
+        "sign_certificate_unreadable",
+        default="The certificate sent with the signature is not a readable X.509 certificate.",
+    ),
+    "no_bound_certificate": _(
+        "sign_no_bound_certificate",
+        default="No signing certificate is bound to your authorisation yet: ask the working "
+        "group to bind your USB key's certificate.",
+    ),
+    "certificate_not_bound": _(
+        "sign_certificate_not_bound",
+        default="This key's certificate (${fingerprint}) is not the one bound to your current "
+        "authorisation for this matter; sign with your own, registered USB key.",
+    ),
+    "nonce_unknown": _(
+        "sign_nonce_unknown",
+        default="This signing request is unknown for this application or was already used. "
+        "Start the signature again.",
+    ),
+    "nonce_other_user": _(
+        "sign_nonce_other_user",
+        default="This signing request was started by another user.",
+    ),
+    "nonce_expired": _(
+        "sign_nonce_expired",
+        default="This signing request expired; start the signature again.",
+    ),
+    "certificate_mismatch": _(
+        "sign_certificate_mismatch",
+        default="The signature comes with another certificate than the one the document was "
+        "prepared for.",
+    ),
+    "signature_invalid": _(
+        "sign_signature_invalid",
+        default="The signature does not match the certificate: the key that signed is not the "
+        "key of this certificate.",
+    ),
+    "verification_failed": _(
+        "sign_verification_failed",
+        default="The signed document did not pass verification:",
+    ),
+    "not_found": _(
+        "verify_not_found",
+        default="No decided application matches this number and query code.",
+    ),
+    "bad_json": _("sign_bad_json", default="The request body is not a JSON object."),
+    "server_signing_off": _(
+        "sign_server_signing_off",
+        default="Signing with a server-side token is not configured; use the signing agent "
+        "with your USB key.",
+    ),
+}
+
+
+class SignatureRefused(Exception):
+    """A signature step refused: `.code` is stable, `.messages` are translatable."""
+
+    def __init__(self, code, *messages, status=400):
+        self.code = code
+        self.messages = messages or (MESSAGES[code],)
+        self.status = status
+        super().__init__(code)
+
+
+@dataclass(frozen=True)
+class SignedDecision:
+    """A decision document whose signature was verified for one application and approver."""
+
+    application_uid: str
+    transition: str
+    userid: str
+    reason: str
+    pdf: bytes
+    signer_fingerprint: str
+    signer_subject: str
+    signer_certificate: bytes
+    signing_time: object
+    timestamp_time: object
+    level: str
+    authorization_uid: str
+
+    def fits(self, application, transition):
+        """True when this is the signed decision for `transition` on `application`."""
+        return self.application_uid == api.content.get_uuid(application) and (
+            self.transition == transition
+        )
+
+    def record(self):
+        """What the application keeps about its signature (the PDF is stored separately)."""
+        record = asdict(self)
+        del record["pdf"]
+        record["signer_certificate"] = base64.b64encode(self.signer_certificate).decode()
+        record["document_sha256"] = hashlib.sha256(self.pdf).hexdigest()
+        return record
+
+
+def _pending(application):
+    annotations = IAnnotations(application)
+    if PENDING_KEY not in annotations:
+        annotations[PENDING_KEY] = PersistentMapping()
+    return annotations[PENDING_KEY]
+
+
+def _certificate(certificate):
+    """The certificate given as DER, PEM text or a cryptography object."""
+    if isinstance(certificate, x509.Certificate):
+        return certificate
+    try:
+        return load_certificate(certificate)
+    except (CertificateError, TypeError, ValueError) as error:
+        raise SignatureRefused("certificate_unreadable") from error
+
+
+def _bound_fingerprint(verdict):
+    """The fingerprint bound to the verdict's authorisation, or refuse."""
+    bound = verdict.authorization.certificate_fingerprint if verdict.authorization else None
+    if not bound:
+        raise SignatureRefused("no_bound_certificate", status=403)
+    return bound
+
+
+def _check_decision(application, transition, reason, userid, at):
+    """Refuse unless `userid` may take this decision on the application now."""
+    if transition not in DECISIONS:
+        raise SignatureRefused("not_available")
+    workflow = api.portal.get_tool("portal_workflow")
+    if transition not in {t["id"] for t in workflow.getTransitionsFor(application)}:
+        raise SignatureRefused("not_available", status=403)
+    problems = decision_problems(application, transition, reason, userid, at)
+    if problems:
+        raise SignatureRefused("not_allowed", *problems, status=403)
+    return may_act(userid, application, at)
+
+
+def prepare_signature(application, transition, reason, certificate=None, userid=None, at=None):
+    """Render the decision and return the bytes to sign, a one-time nonce and a summary.
+
+    `certificate` defaults to the one bound to the approver's authorisation; a certificate
+    given (e.g. read from the token) must be that one.
+    """
+    userid = userid or api.user.get_current().getId()
+    moment = at or now()
+    reason = (reason or "").strip()
+    verdict = _check_decision(application, transition, reason, userid, moment)
+    bound = _bound_fingerprint(verdict)
+    if certificate is None:
+        certificate = verdict.authorization.certificate.data
+    cert = _certificate(certificate)
+    if fingerprint(cert) != bound:
+        raise SignatureRefused(
+            "certificate_not_bound",
+            _(
+                MESSAGES["certificate_not_bound"],
+                mapping={"fingerprint": fingerprint(cert)},
+            ),
+            status=403,
+        )
+    try:
+        check_signing_certificate(cert, trust_anchors(), moment)
+    except CertificateError as error:
+        raise SignatureRefused(f"certificate_{error.reason}", certificate_message(error)) from error
+    decision = DECISIONS[transition]
+    document = render_decision(decision_data(application, decision, reason, userid, moment))
+    timestamp_url = signing_setting("timestamp_url") or None
+    try:
+        prepared = pades.prepare(
+            document,
+            cert,
+            field_name=SIGNATURE_FIELD,
+            box=SIGNATURE_BOX,
+            page=SIGNATURE_PAGE,
+            reason=TITLES[decision],
+            location=BUREAU_NAME,
+            timestamp_url=timestamp_url,
+        )
+    except SigningError as error:
+        raise SignatureRefused(error.code, error.message, status=error.http_status) from error
+    pending = _pending(application)
+    for stale in [n for n, entry in pending.items() if entry["expires"] < moment]:
+        del pending[stale]
+    nonce = secrets.token_urlsafe(24)
+    expires = moment + NONCE_LIFETIME
+    pending[nonce] = {
+        "userid": userid,
+        "transition": transition,
+        "reason": reason,
+        "certificate": cert.public_bytes(Encoding.DER),
+        "state": prepared.state,
+        "expires": expires,
+    }
+    matter = application.matter_object()
+    return {
+        "nonce": nonce,
+        "expires": expires.isoformat(),
+        "data_to_sign": base64.b64encode(prepared.data_to_sign).decode("ascii"),
+        "digest_algorithm": prepared.digest_algorithm,
+        "level": pades.LEVEL_B_T if timestamp_url else pades.LEVEL_B_B,
+        "summary": {
+            "number": application.number,
+            "matter": f"{application.matter} {matter.title}",
+            "applicant": application.applicant_name,
+            "decision": TITLES[decision],
+            "reason": reason,
+        },
+    }
+
+
+def complete_signature(application, nonce, signature, certificate, userid=None, at=None):
+    """Verify the signature of a prepared decision and record the decision with it.
+
+    Nothing is changed unless every check passes; the nonce is used up only then.
+    """
+    userid = userid or api.user.get_current().getId()
+    moment = at or now()
+    pending = _pending(application)
+    entry = pending.get(nonce) if isinstance(nonce, str) else None
+    if entry is None:
+        raise SignatureRefused("nonce_unknown", status=409)
+    if entry["userid"] != userid:
+        raise SignatureRefused("nonce_other_user", status=403)
+    if entry["expires"] < moment:
+        raise SignatureRefused("nonce_expired", status=409)
+    if _certificate(certificate).public_bytes(Encoding.DER) != entry["certificate"]:
+        raise SignatureRefused("certificate_mismatch")
+    timestamp_url = signing_setting("timestamp_url") or None
+    try:
+        signed = pades.complete(entry["state"], signature, timestamp_url=timestamp_url)
+    except SignatureRejected as error:
+        raise SignatureRefused("signature_invalid") from error
+    except SigningError as error:
+        raise SignatureRefused(error.code, error.message, status=error.http_status) from error
+    verification = pades.verify(signed, trust_anchors(), field_name=SIGNATURE_FIELD)
+    if not verification.ok:
+        raise SignatureRefused(
+            "verification_failed", MESSAGES["verification_failed"], *verification.problems
+        )
+    verdict = _check_decision(application, entry["transition"], entry["reason"], userid, moment)
+    if verification.signer_fingerprint != _bound_fingerprint(verdict):
+        raise SignatureRefused(
+            "certificate_not_bound",
+            _(
+                MESSAGES["certificate_not_bound"],
+                mapping={"fingerprint": verification.signer_fingerprint},
+            ),
+            status=403,
+        )
+    del pending[nonce]
+    signed_decision = SignedDecision(
+        application_uid=api.content.get_uuid(application),
+        transition=entry["transition"],
+        userid=userid,
+        reason=entry["reason"],
+        pdf=signed,
+        signer_fingerprint=verification.signer_fingerprint,
+        signer_subject=verification.signer_subject,
+        signer_certificate=verification.signer_certificate,
+        signing_time=verification.signing_time,
+        timestamp_time=verification.timestamp_time,
+        level=verification.level,
+        authorization_uid=api.content.get_uuid(verdict.authorization),
+    )
+    api.portal.get_tool("portal_workflow").doActionFor(
+        application,
+        entry["transition"],
+        comment=entry["reason"],
+        signed_decision=signed_decision,
+    )
+    return signed_decision
+
+
+def sign_with_server_token(application, transition, reason, pin, userid=None, at=None):
+    """Sign the decision with the approver's token on the server (label = user id)."""
+    userid = userid or api.user.get_current().getId()
+    library = signing_setting("pkcs11_module")
+    if not library:
+        raise SignatureRefused("server_signing_off", status=409)
+    # Before the token is touched: who may not decide learns it without a PIN attempt.
+    _check_decision(application, transition, (reason or "").strip(), userid, at or now())
+    try:
+        certificate = token_certificate(library, userid)
+        prepared = prepare_signature(application, transition, reason, certificate, userid, at)
+        signature, cert_der = sign_data_with_token(
+            library, userid, pin, base64.b64decode(prepared["data_to_sign"])
+        )
+    except SigningError as error:
+        raise SignatureRefused(error.code, error.message, status=error.http_status) from error
+    return complete_signature(application, prepared["nonce"], signature, cert_der, userid, at)
+
+
+def _bad_field(field):
+    return SignatureRefused(
+        "bad_request",
+        _(
+            "sign_bad_field",
+            default="The field ${field} is missing or invalid.",
+            mapping={"field": field},
+        ),
+    )
+
+
+def json_from_request(request):
+    """The JSON object of a request body; SignatureRefused when it is not one."""
+    try:
+        data = json_body(request)
+    except DeserializationError as error:
+        raise SignatureRefused("bad_request", MESSAGES["bad_json"]) from error
+    if not isinstance(data, dict):
+        raise SignatureRefused("bad_request", MESSAGES["bad_json"])
+    return data
+
+
+def text_from_request(data, field, required=True, limit=2000):
+    """A text field of a JSON body; SignatureRefused when missing, not text or too long."""
+    value = data.get(field, "") if isinstance(data, dict) else None
+    if value is None and not required:
+        value = ""
+    if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
+        raise _bad_field(field)
+    return value
+
+
+def bytes_from_request(data, field, limit=64 * 1024):
+    """A base64 field of a JSON body, decoded; SignatureRefused when it is not base64."""
+    value = text_from_request(data, field, limit=limit * 4 // 3 + 4)
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise _bad_field(field) from error
+
+
+def certificate_from_request(data, required=True):
+    """The certificate of a JSON body: PEM text or base64 DER (None when optional and absent)."""
+    if not required and not (isinstance(data, dict) and data.get("certificate")):
+        return None
+    value = text_from_request(data, "certificate", limit=64 * 1024)
+    if value.lstrip().startswith("-----BEGIN"):
+        return _certificate(value)
+    return _certificate(bytes_from_request(data, "certificate"))
+
+
+# Public verification
+
+
+def _application_by_document(digest):
+    brains = api.content.find(portal_type="Application", decision_sha256=digest, unrestricted=True)
+    return brains[0]._unrestrictedGetObject() if brains else None
+
+
+def verify_decision(pdf_bytes):
+    """What anyone may learn about a decision PDF: intact, signer, time, and the record."""
+    verification = pades.verify(pdf_bytes, trust_anchors(), field_name=SIGNATURE_FIELD)
+    application = _application_by_document(hashlib.sha256(pdf_bytes).hexdigest())
+    record = application.signature if application is not None else None
+    matches = bool(
+        record
+        and verification.ok
+        and record["signer_fingerprint"] == verification.signer_fingerprint
+    )
+    request = getRequest()
+    return {
+        "ok": verification.ok and matches,
+        "intact": verification.intact,
+        "valid": verification.valid,
+        "trusted": verification.trusted,
+        "covers_whole_document": verification.covers_whole_document,
+        "level": verification.level,
+        "signer": {
+            "subject": verification.signer_subject,
+            "fingerprint": verification.signer_fingerprint,
+        },
+        "signing_time": _iso(verification.signing_time),
+        "timestamp_time": _iso(verification.timestamp_time),
+        "problems": [translate(p, context=request) for p in verification.problems],
+        "matches_record": matches,
+        "record": None
+        if record is None
+        else {
+            "number": application.number,
+            "decision": application.decision,
+            "decided_at": _iso(application.decided_at),
+            "approver": approver_name(application.decided_by),
+            "signer_fingerprint": record["signer_fingerprint"],
+        },
+    }
+
+
+def verify_holder(number, code):
+    """Verify the stored decision of the application with this number and query code."""
+    number = str(number or "").strip().upper()
+    code = str(code or "").strip().upper()
+    application = application_for_holder(number, code) if number and code else None
+    if application is None or application.decision_document is None:
+        raise SignatureRefused("not_found", status=404)
+    return verify_decision(application.decision_document.data)
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None

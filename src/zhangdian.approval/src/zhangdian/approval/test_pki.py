@@ -1,0 +1,78 @@
+"""A throw-away PKI for development and demos: a bureau CA and a SoftHSM2 token per approver.
+
+`enrol_test_tokens` creates (once) the CA under `directory`, a token labelled with each
+approver's user id holding a key pair made on the token and a certificate from that CA,
+binds each certificate to the approver's current authorisation and configures the portal to
+trust the CA and to reach the tokens. Never use it for real keys: the CA key lies on disk.
+"""
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from pathlib import Path
+from plone import api
+from plone.namedfile.file import NamedBlobFile
+from zhangdian.approval.authorizations import authorizations_of
+from zhangdian.approval.authorizations import bind_certificate
+from zhangdian.approval.authorizations import is_current
+from zhangdian.approval.certificates import load_certificate
+from zhangdian.approval.certificates import make_ca
+from zhangdian.approval.certificates import to_pem
+from zhangdian.approval.settings import ISigningSettings
+from zhangdian.approval.signing import softhsm
+from zhangdian.approval.signing.server import token_certificate
+
+
+DEMO_PIN = "123456"
+DEMO_SO_PIN = "87654321"
+
+
+def bureau_test_ca(directory):
+    """The test CA under `directory` (ca.pem, ca-key.pem), created on first use."""
+    cert_path, key_path = directory / "ca.pem", directory / "ca-key.pem"
+    if cert_path.exists() and key_path.exists():
+        return load_certificate(cert_path.read_bytes()), load_pem_private_key(
+            key_path.read_bytes(), password=None
+        )
+    cert, key = make_ca("张店区行政审批服务局 测试CA（仅供开发演示）")
+    directory.mkdir(parents=True, exist_ok=True)
+    cert_path.write_bytes(to_pem(cert))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_path.chmod(0o600)
+    return cert, key
+
+
+def enrol_test_tokens(directory, userids, pin=DEMO_PIN, key_type="RSA"):
+    """Give each approver a SoftHSM2 token and bind its certificate; return {userid: cert}."""
+    directory = Path(directory).resolve()
+    config = softhsm.write_config(directory / "softhsm")
+    softhsm.activate(config)
+    ca_cert, ca_key = bureau_test_ca(directory)
+    api.portal.set_registry_record(
+        "trust_anchors", to_pem(ca_cert).decode(), interface=ISigningSettings
+    )
+    api.portal.set_registry_record(
+        "pkcs11_module", softhsm.SOFTHSM_LIBRARY, interface=ISigningSettings
+    )
+    enrolled = {}
+    for userid in userids:
+        try:
+            cert = token_certificate(softhsm.SOFTHSM_LIBRARY, userid)
+        except Exception:
+            user = api.user.get(userid=userid)
+            name = (user.getProperty("fullname") if user else "") or userid
+            cert = softhsm.provision_token(
+                config, userid, pin, DEMO_SO_PIN, name, ca_cert, ca_key, key_type
+            )
+        current = [a for a in authorizations_of(userid) if is_current(a)]
+        for authorization in current:
+            authorization.certificate = NamedBlobFile(data=to_pem(cert), filename=f"{userid}.pem")
+            bind_certificate(authorization)
+            authorization.reindexObject()
+        enrolled[userid] = cert
+    return enrolled

@@ -1,0 +1,313 @@
+"""Decisions signed with SoftHSM2 tokens: what is accepted, and each refusal with its reason."""
+
+from application.conftest import act
+from application.conftest import complete_checklist
+from application.conftest import decide
+from approval_testing import LIBRARY
+from approval_testing import PIN
+from approval_testing import SHORT_LIVED_TOKEN
+from approval_testing import STRANGER_TOKEN
+from approval_testing import bind
+from approval_testing import make_authorization
+from approval_testing import poppler
+from approval_testing import transition
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import logout
+from Products.CMFCore.WorkflowCore import WorkflowException
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from zhangdian.approval.certificates import fingerprint
+from zhangdian.approval.settings import ISigningSettings
+from zhangdian.approval.signatures import PENDING_KEY
+from zhangdian.approval.signatures import SignatureRefused
+from zhangdian.approval.signatures import complete_signature
+from zhangdian.approval.signatures import prepare_signature
+from zhangdian.approval.signatures import verify_decision
+from zhangdian.approval.signing.server import sign_data_with_token
+from zope.annotation.interfaces import IAnnotations
+
+import asyncio
+import base64
+import io
+import pytest
+
+
+@pytest.fixture
+def accepted(portal, keys, submit, clock):
+    """An XK-T-001 application accepted by approver1 on 2026-03-02, checklist complete."""
+    clock("2026-03-02")
+    application = submit("XK-T-001")
+    act(portal, application, "accept", "approver1")
+    complete_checklist(application)
+    return application
+
+
+def as_user(portal, userid, function, *args, **kwargs):
+    """Call `function` logged in as `userid`."""
+    login(portal, userid)
+    try:
+        return function(*args, **kwargs)
+    finally:
+        logout()
+
+
+def agent_round(portal, application, userid, token, name="approve", reason=""):
+    """Prepare as `userid`, sign the bytes on `token` as the agent would; (prepared, sig, cert)."""
+    prepared = as_user(portal, userid, prepare_signature, application, name, reason)
+    signature, cert_der = sign_data_with_token(
+        LIBRARY, token, PIN, base64.b64decode(prepared["data_to_sign"])
+    )
+    return prepared, signature, cert_der
+
+
+def untouched(application):
+    """The application still waits for its decision, with nothing of one stored."""
+    return (
+        api.content.get_state(application) == "accepted"
+        and application.decision_document is None
+        and application.signature is None
+        and application.decided_by is None
+    )
+
+
+def refusal_code(portal, userid, function, *args):
+    """The code of the SignatureRefused that `function` raises as `userid`."""
+    with pytest.raises(SignatureRefused) as refused:
+        as_user(portal, userid, function, *args)
+    return refused.value.code
+
+
+class TestSigned:
+    def test_server_token_rsa_end_to_end(self, portal, accepted, keys, tmp_path):
+        signed = decide(portal, accepted, "approve", "approver1")
+        assert api.content.get_state(accepted) == "approved"
+        pdf = accepted.decision_document.data
+        assert pdf == signed.pdf
+        assert accepted.signature["signer_fingerprint"] == fingerprint(keys.certs["approver1"])
+        assert accepted.signature["level"] == "PAdES-B-B"
+        # pyHanko's own validator, against the bureau CA only.
+        reader = PdfFileReader(io.BytesIO(pdf))
+        anchor = asn1_x509.Certificate.load(keys.ca_cert.public_bytes(Encoding.DER))
+        context = ValidationContext(trust_roots=[anchor])
+        status = asyncio.run(async_validate_pdf_signature(reader.embedded_signatures[0], context))
+        assert status.bottom_line
+        # poppler's pdfsig checks the signature value and the document digest too.
+        assert "Signature is Valid" in poppler("pdfsig", pdf, tmp_path)
+        assert "准予行政许可决定书" in poppler("pdftotext", pdf, tmp_path)
+
+    def test_agent_path_with_ecdsa_key(self, portal, approvers, keys, submit, clock):
+        clock("2026-03-02")
+        application = submit("XK-T-001")
+        act(portal, application, "accept", "approver4")
+        complete_checklist(application)
+        prepared, signature, cert_der = agent_round(
+            portal, application, "approver4", "approver4", "refuse", "经营场所不符合条件"
+        )
+        assert prepared["summary"]["decision"] == "不予行政许可决定书"
+        assert prepared["level"] == "PAdES-B-B"
+        as_user(
+            portal,
+            "approver4",
+            complete_signature,
+            application,
+            prepared["nonce"],
+            signature,
+            cert_der,
+        )
+        assert api.content.get_state(application) == "refused"
+        assert application.decision_reason == "经营场所不符合条件"
+        report = verify_decision(application.decision_document.data)
+        assert report["ok"] and report["matches_record"]
+        assert report["record"]["number"] == application.number
+
+    def test_timestamp_authority_gives_pades_b_t(self, portal, accepted, keys, tsa_url):
+        api.portal.set_registry_record("timestamp_url", tsa_url, interface=ISigningSettings)
+        signed = decide(portal, accepted, "approve", "approver1")
+        assert signed.level == "PAdES-B-T"
+        assert signed.timestamp_time is not None
+
+
+class TestRefused:
+    def test_unsigned_transition_is_refused(self, portal, accepted):
+        with pytest.raises(WorkflowException, match="signature"):
+            act(portal, accepted, "approve", "approver1")
+        assert untouched(accepted)
+
+    def test_wrong_pin(self, portal, accepted):
+        with pytest.raises(SignatureRefused) as refused:
+            decide(portal, accepted, "approve", "approver1", pin="000000")
+        assert refused.value.code == "wrong_pin"
+        assert untouched(accepted)
+
+    def test_key_of_another_approver(self, portal, accepted, approvers):
+        prepared = as_user(portal, "approver1", prepare_signature, accepted, "approve", "")
+        data = base64.b64decode(prepared["data_to_sign"])
+        other_signature, other_cert = sign_data_with_token(LIBRARY, "approver4", PIN, data)
+        own_cert = approvers["approver1"].certificate.data
+        nonce = prepared["nonce"]
+        # approver4's key with approver1's certificate: the value does not verify.
+        assert (
+            refusal_code(
+                portal,
+                "approver1",
+                complete_signature,
+                accepted,
+                nonce,
+                other_signature,
+                own_cert,
+            )
+            == "signature_invalid"
+        )
+        # ... and with approver4's certificate: not the one the document was prepared for.
+        assert (
+            refusal_code(
+                portal,
+                "approver1",
+                complete_signature,
+                accepted,
+                nonce,
+                other_signature,
+                other_cert,
+            )
+            == "certificate_mismatch"
+        )
+        assert untouched(accepted)
+
+    def test_unbound_certificate(self, portal, accepted, keys):
+        stranger = keys.certs[STRANGER_TOKEN]
+        code = refusal_code(
+            portal, "approver1", prepare_signature, accepted, "approve", "", stranger
+        )
+        assert code == "certificate_not_bound"
+        assert untouched(accepted)
+
+    def test_revoked_between_prepare_and_complete(self, portal, accepted, approvers):
+        prepared, signature, cert_der = agent_round(portal, accepted, "approver1", "approver1")
+        transition(portal, approvers["approver1"], "revoke", comment="停止授权")
+        code = refusal_code(
+            portal,
+            "approver1",
+            complete_signature,
+            accepted,
+            prepared["nonce"],
+            signature,
+            cert_der,
+        )
+        assert code in ("not_allowed", "not_available")
+        assert untouched(accepted)
+
+    def test_expired_authorization(self, portal, accepted, clock):
+        clock("2027-01-04")
+        with pytest.raises(SignatureRefused):
+            decide(portal, accepted, "approve", "approver1")
+        assert untouched(accepted)
+
+    def test_out_of_scope_matter(self, portal, keys, approvers, submit, clock):
+        clock("2026-03-02")
+        application = submit("XK-T-001")
+        act(portal, application, "accept", "approver1")
+        complete_checklist(application)
+        bind(approvers["approver2"], keys.certs["approver2"])
+        with pytest.raises(SignatureRefused) as refused:
+            decide(portal, application, "approve", "approver2")
+        assert refused.value.code in ("not_available", "not_allowed")
+        assert untouched(application)
+
+    def test_replayed_nonce_and_other_application(self, portal, accepted, submit):
+        prepared, signature, cert_der = agent_round(portal, accepted, "approver1", "approver1")
+        other = submit("XK-T-001")
+        act(portal, other, "accept", "approver1")
+        complete_checklist(other)
+        code = refusal_code(
+            portal,
+            "approver1",
+            complete_signature,
+            other,
+            prepared["nonce"],
+            signature,
+            cert_der,
+        )
+        assert code == "nonce_unknown"
+        assert untouched(other)
+        as_user(
+            portal,
+            "approver1",
+            complete_signature,
+            accepted,
+            prepared["nonce"],
+            signature,
+            cert_der,
+        )
+        assert api.content.get_state(accepted) == "approved"
+        code = refusal_code(
+            portal,
+            "approver1",
+            complete_signature,
+            accepted,
+            prepared["nonce"],
+            signature,
+            cert_der,
+        )
+        assert code == "nonce_unknown"
+        assert IAnnotations(accepted)[PENDING_KEY] == {}
+
+    def test_expired_nonce(self, portal, accepted, clock):
+        prepared, signature, cert_der = agent_round(portal, accepted, "approver1", "approver1")
+        clock("2026-03-03")
+        code = refusal_code(
+            portal,
+            "approver1",
+            complete_signature,
+            accepted,
+            prepared["nonce"],
+            signature,
+            cert_der,
+        )
+        assert code == "nonce_expired"
+        assert untouched(accepted)
+
+    def test_nonce_of_another_user(self, portal, accepted):
+        prepared, signature, cert_der = agent_round(portal, accepted, "approver1", "approver1")
+        code = refusal_code(
+            portal,
+            "approver4",
+            complete_signature,
+            accepted,
+            prepared["nonce"],
+            signature,
+            cert_der,
+        )
+        assert code == "nonce_other_user"
+        assert untouched(accepted)
+
+    def test_expired_certificate(self, portal, approvers, keys, submit, clock):
+        clock("2026-02-02")
+        with api.env.adopt_roles(["Manager"]):
+            api.user.create(username="approver6", email="a6@example.org", password="pw-123456")
+        authorization = make_authorization(
+            portal["approvers"], "approver6", "2026-01-01", "2026-12-31", ["jmss"]
+        )
+        transition(portal, authorization, "grant")
+        bind(authorization, keys.certs[SHORT_LIVED_TOKEN])
+        clock("2026-03-02")
+        application = submit("XK-T-001")
+        act(portal, application, "accept", "approver6")
+        complete_checklist(application)
+        with pytest.raises(SignatureRefused) as refused:
+            decide(portal, application, "approve", "approver6")
+        assert refused.value.code == "certificate_expired"
+        assert untouched(application)
+
+    def test_tampered_pdf_fails_verification(self, portal, accepted):
+        decide(portal, accepted, "approve", "approver1")
+        pdf = bytearray(accepted.decision_document.data)
+        position = pdf.index(b"/Producer") if b"/Producer" in pdf else len(pdf) // 3
+        pdf[position + 2] ^= 0x01
+        report = verify_decision(bytes(pdf))
+        assert report["ok"] is False
+        assert report["matches_record"] is False
+        assert report["problems"]
