@@ -308,3 +308,19 @@ class TestDecisionPage:
         )
         assert response.status_code == 403
         assert state_of(browser, accepted) == "accepted"
+
+
+class TestLists:
+    def test_applicant_list_and_queue_show_the_deadline(self, accepted, functional_portal, clock):
+        clock("2026-03-20")  # past the 5-working-day deadline of 2026-03-09
+        mine = html_session("member").get(f"{functional_portal.absolute_url()}/applications")
+        assert mine.status_code == 200
+        assert "ZD-2026-000001" in mine.text
+        assert "zd-deadline-overdue" in mine.text
+        queue = html_session("approver1").get(
+            f"{functional_portal.absolute_url()}/@@approval-queue"
+        )
+        assert "ZD-2026-000001" in queue.text
+        assert "zd-deadline-overdue" in queue.text
+        others = html_session("workgroup").get(f"{functional_portal.absolute_url()}/applications")
+        assert "ZD-2026-000001" in others.text  # the working group oversees all

@@ -2,6 +2,8 @@
 
 from plone import api
 from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator as checkCSRF
 from zExceptions import BadRequest
 from zExceptions import NotFound
@@ -153,10 +155,31 @@ class ApplicationView(BrowserView):
         ]
 
 
+def application_row(application):
+    """One application as a row of a list: number, matter, applicant, state, deadline."""
+    status = deadline_status(application)
+    matter = application.matter_object()
+    state = api.content.get_state(application)
+    workflow = api.portal.get_tool("portal_workflow")
+    return {
+        "url": application.absolute_url(),
+        "number": application.number,
+        "matter": matter.title if matter else application.matter,
+        "matter_code": application.matter,
+        "applicant": application.applicant_name,
+        "state": state,
+        "state_title": workflow.getTitleForStateOnType(state, "Application"),
+        "due": application.due_date.isoformat() if application.due_date else "",
+        "deadline": status,
+        "css": deadline_css(status),
+    }
+
+
 class ApprovalQueueView(BrowserView):
     """The approver's queue: applications they may act on now, due date first."""
 
     states = OPEN_STATES
+    table_macros = ViewPageTemplateFile("templates/application_table.pt")
 
     def userid(self):
         """The current user's id."""
@@ -178,29 +201,12 @@ class ApprovalQueueView(BrowserView):
     def items(self):
         """Rows of the queue."""
         states = [self.selected_state()] if self.selected_state() else OPEN_STATES
-        workflow = api.portal.get_tool("portal_workflow")
-        rows = []
-        for application in applications_for_queue(
-            self.userid(), states=states, matter_code=self.selected_matter()
-        ):
-            status = deadline_status(application)
-            matter = application.matter_object()
-            state = api.content.get_state(application)
-            rows.append(
-                {
-                    "url": application.absolute_url(),
-                    "number": application.number,
-                    "matter": matter.title if matter else application.matter,
-                    "matter_code": application.matter,
-                    "applicant": application.applicant_name,
-                    "state": state,
-                    "state_title": workflow.getTitleForStateOnType(state, "Application"),
-                    "due": application.due_date.isoformat() if application.due_date else "",
-                    "deadline": status,
-                    "css": deadline_css(status),
-                }
+        return [
+            application_row(application)
+            for application in applications_for_queue(
+                self.userid(), states=states, matter_code=self.selected_matter()
             )
-        return rows
+        ]
 
     def statistics(self):
         """Decided today / this month and the on-time rate."""
@@ -283,3 +289,46 @@ class SignDecisionForm(BrowserView):
             request,
         )
         return request.response.redirect(url)
+
+
+class ApplicationsListingView(BrowserView):
+    """The applications folder: what the user may see (an applicant: their own), newest first."""
+
+    table_macros = ViewPageTemplateFile("templates/application_table.pt")
+    page_size = 50
+
+    def start(self):
+        """The index of this page's first application (b_start, 0 when missing or bad)."""
+        try:
+            return max(int(self.request.form.get("b_start", 0)), 0)
+        except (TypeError, ValueError):
+            return 0
+
+    @memoize
+    def brains(self):
+        """The applications the catalog lets the user see, newest first."""
+        return api.content.find(
+            context=self.context,
+            portal_type="Application",
+            sort_on="created",
+            sort_order="descending",
+        )
+
+    def items(self):
+        """Rows of this page."""
+        page = self.brains()[self.start() : self.start() + self.page_size]
+        return [application_row(brain.getObject()) for brain in page]
+
+    def pages(self):
+        """b_start of the newer and the older page (None where there is none)."""
+        start, total = self.start(), len(self.brains())
+        return {
+            "newer": max(start - self.page_size, 0) if start > 0 else None,
+            "older": start + self.page_size if start + self.page_size < total else None,
+        }
+
+    def can_add(self):
+        """True when the user may submit an application here."""
+        return bool(
+            api.user.has_permission("zhangdian.approval: Add Application", obj=self.context)
+        )
