@@ -37,7 +37,12 @@ def main(app):
     newSecurityManager(None, admin.__of__(app.acl_users))
     if SITE_ID in app.objectIds():
         if not DELETE_EXISTING:
-            print(f"Site {SITE_ID!r} exists; reusing its database.")  # noqa: T201
+            site = app[SITE_ID]
+            setSite(site)
+            # A database from an older release: run the add-on's pending upgrade steps.
+            site.portal_setup.upgradeProfile("zhangdian.approval:default")
+            transaction.commit()
+            print(f"Site {SITE_ID!r} exists; reusing its database (upgraded).")  # noqa: T201
             return
         app.manage_delObjects([SITE_ID])
         transaction.commit()

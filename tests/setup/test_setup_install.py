@@ -42,6 +42,14 @@ class TestSetupInstall:
 class TestSetupUninstall:
     """Uninstalling removes what the add-on added."""
 
+    def test_settings_and_control_panel_removed(self, portal):
+        """The calendar and signing records and the calendar control panel are gone."""
+        records = portal.portal_registry.records
+        assert not [name for name in records if name.startswith("zhangdian.approval.")]
+        configlets = [action.getId() for action in portal.portal_controlpanel.listActions()]
+        assert "approval-calendar" not in configlets
+        assert "applications" not in portal.objectIds()
+
     @pytest.fixture(autouse=True)
     def uninstalled(self, installer):
         """Uninstall the add-on."""
@@ -59,7 +67,16 @@ class TestSetupUninstall:
 
     @pytest.mark.parametrize(
         "portal_type",
-        ["MatterList", "MatterCategory", "Matter", "ApproverRoster", "ApproverAuthorization"],
+        [
+            "MatterList",
+            "MatterCategory",
+            "Matter",
+            "ApproverRoster",
+            "ApproverAuthorization",
+            "ApplicationFolder",
+            "Application",
+            "SubmittedMaterial",
+        ],
     )
     def test_types_removed(self, portal, portal_type):
         """Our content types are gone."""

@@ -6,8 +6,9 @@ PROFILE = "profile-zhangdian.approval:default"
 
 
 def upgrade(setup_tool):
-    """Import the new types, workflows, permissions, indexes and calendar; add /applications."""
-    for step in ("typeinfo", "workflow", "rolemap", "catalog", "plone.app.registry"):
+    """Import types, workflows, permissions, indexes, settings, control panel; add /applications."""
+    steps = ("typeinfo", "workflow", "rolemap", "catalog", "plone.app.registry", "controlpanel")
+    for step in steps:
         setup_tool.runImportStepFromProfile(PROFILE, step)
     portal = setup_tool.aq_parent
     create_applications_folder(portal)
