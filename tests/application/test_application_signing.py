@@ -74,6 +74,13 @@ def untouched(application):
     )
 
 
+def completion_refused(portal, userid, application, nonce, signature, certificate):
+    """The refusal code when `userid` completes `nonce` on `application` with these values."""
+    return refusal_code(
+        portal, userid, complete_signature, application, nonce, signature, certificate
+    )
+
+
 def refusal_code(portal, userid, function, *args):
     """The code of the SignatureRefused that `function` raises as `userid`."""
     with pytest.raises(SignatureRefused) as refused:
@@ -151,28 +158,12 @@ class TestRefused:
         nonce = prepared["nonce"]
         # approver4's key with approver1's certificate: the value does not verify.
         assert (
-            refusal_code(
-                portal,
-                "approver1",
-                complete_signature,
-                accepted,
-                nonce,
-                other_signature,
-                own_cert,
-            )
+            completion_refused(portal, "approver1", accepted, nonce, other_signature, own_cert)
             == "signature_invalid"
         )
         # ... and with approver4's certificate: not the one the document was prepared for.
         assert (
-            refusal_code(
-                portal,
-                "approver1",
-                complete_signature,
-                accepted,
-                nonce,
-                other_signature,
-                other_cert,
-            )
+            completion_refused(portal, "approver1", accepted, nonce, other_signature, other_cert)
             == "certificate_mismatch"
         )
         assert untouched(accepted)
@@ -188,14 +179,8 @@ class TestRefused:
     def test_revoked_between_prepare_and_complete(self, portal, accepted, approvers):
         prepared, signature, cert_der = agent_round(portal, accepted, "approver1", "approver1")
         transition(portal, approvers["approver1"], "revoke", comment="停止授权")
-        code = refusal_code(
-            portal,
-            "approver1",
-            complete_signature,
-            accepted,
-            prepared["nonce"],
-            signature,
-            cert_der,
+        code = completion_refused(
+            portal, "approver1", accepted, prepared["nonce"], signature, cert_der
         )
         assert code in ("not_allowed", "not_available")
         assert untouched(accepted)
@@ -222,14 +207,8 @@ class TestRefused:
         other = submit("XK-T-001")
         act(portal, other, "accept", "approver1")
         complete_checklist(other)
-        code = refusal_code(
-            portal,
-            "approver1",
-            complete_signature,
-            other,
-            prepared["nonce"],
-            signature,
-            cert_der,
+        code = completion_refused(
+            portal, "approver1", other, prepared["nonce"], signature, cert_der
         )
         assert code == "nonce_unknown"
         assert untouched(other)
@@ -243,14 +222,8 @@ class TestRefused:
             cert_der,
         )
         assert api.content.get_state(accepted) == "approved"
-        code = refusal_code(
-            portal,
-            "approver1",
-            complete_signature,
-            accepted,
-            prepared["nonce"],
-            signature,
-            cert_der,
+        code = completion_refused(
+            portal, "approver1", accepted, prepared["nonce"], signature, cert_der
         )
         assert code == "nonce_unknown"
         assert IAnnotations(accepted)[PENDING_KEY] == {}
@@ -258,28 +231,16 @@ class TestRefused:
     def test_expired_nonce(self, portal, accepted, clock):
         prepared, signature, cert_der = agent_round(portal, accepted, "approver1", "approver1")
         clock("2026-03-03")
-        code = refusal_code(
-            portal,
-            "approver1",
-            complete_signature,
-            accepted,
-            prepared["nonce"],
-            signature,
-            cert_der,
+        code = completion_refused(
+            portal, "approver1", accepted, prepared["nonce"], signature, cert_der
         )
         assert code == "nonce_expired"
         assert untouched(accepted)
 
     def test_nonce_of_another_user(self, portal, accepted):
         prepared, signature, cert_der = agent_round(portal, accepted, "approver1", "approver1")
-        code = refusal_code(
-            portal,
-            "approver4",
-            complete_signature,
-            accepted,
-            prepared["nonce"],
-            signature,
-            cert_der,
+        code = completion_refused(
+            portal, "approver4", accepted, prepared["nonce"], signature, cert_der
         )
         assert code == "nonce_other_user"
         assert untouched(accepted)

@@ -7,7 +7,7 @@ from plone.dexterity.content import Container
 from plone.dexterity.content import Item
 from plone.dexterity.interfaces import IDexterityContent
 from plone.namedfile.field import NamedBlobFile
-from plone.restapi.deserializer.dxfields import DefaultFieldDeserializer
+from zhangdian.approval.content.matter import CodeDeserializer
 from plone.restapi.interfaces import IFieldDeserializer
 from plone.schema import Email
 from plone.supermodel import model
@@ -103,15 +103,8 @@ class ApplicationMatterField(schema.TextLine):
 
 @implementer(IFieldDeserializer)
 @adapter(IApplicationMatterField, IDexterityContent, IBrowserRequest)
-class ApplicationMatterDeserializer(DefaultFieldDeserializer):
-    """Validate the matter code sent over REST exactly as the form does."""
-
-    def __call__(self, value):
-        if not isinstance(value, str):
-            raise ValueError(f"Invalid matter code: {value!r}")
-        value = value.strip().upper()
-        self.field.bind(self.context).validate(value)
-        return value
+class ApplicationMatterDeserializer(CodeDeserializer):
+    """Validate the matter applied for, sent over REST, exactly as the form does."""
 
 
 class IApplication(model.Schema):

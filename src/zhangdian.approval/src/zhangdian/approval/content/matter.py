@@ -94,10 +94,8 @@ class MatterCodeField(schema.TextLine):
         check_matter_code(value, matter)
 
 
-@implementer(IFieldDeserializer)
-@adapter(IMatterCodeField, IDexterityContent, IBrowserRequest)
-class MatterCodeDeserializer(DefaultFieldDeserializer):
-    """Validate a matter code sent over REST against the matter being written."""
+class CodeDeserializer(DefaultFieldDeserializer):
+    """Normalise a matter code sent over REST and validate it exactly as the form does."""
 
     def __call__(self, value):
         if not isinstance(value, str):
@@ -105,6 +103,12 @@ class MatterCodeDeserializer(DefaultFieldDeserializer):
         value = value.strip().upper()
         self.field.bind(self.context).validate(value)
         return value
+
+
+@implementer(IFieldDeserializer)
+@adapter(IMatterCodeField, IDexterityContent, IBrowserRequest)
+class MatterCodeDeserializer(CodeDeserializer):
+    """Validate a matter code sent over REST against the matter being written."""
 
 
 MATERIAL_FORMS = ("original", "copy", "original_and_copy")
