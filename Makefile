@@ -76,6 +76,10 @@ signer: install ## Run zhangdian-signer for the demo token of APPROVER (default 
 expire: instance ## Expire authorisations past their period and send reminders (safe from cron)
 	$(BIN)/zconsole run instance/etc/zope.conf instance/scripts/expire_authorizations.py
 
+.PHONY: audit-verify
+audit-verify: instance ## Recompute the audit journal's hash chain (ANCHOR=1 also timestamps the head)
+	ANCHOR=$(ANCHOR) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/audit_verify.py
+
 .PHONY: console
 console: instance ## Open a Zope debug console on the instance
 	$(BIN)/zconsole debug instance/etc/zope.conf

@@ -11,6 +11,12 @@ from approval_testing import EC_TOKEN
 from approval_testing import IN_SCOPE_EC_TOKEN
 from approval_testing import LIBRARY
 from approval_testing import PASSWORD
+from approval_testing import application_data
+from approval_testing import bind
+from approval_testing import configure_signing
+from zhangdian.approval.applications import register_application
+from plone.app.testing import login
+from plone.app.testing import logout
 from approval_testing import PIN
 from approval_testing import RSA_TOKEN
 from approval_testing import SHORT_LIVED_TOKEN
@@ -229,3 +235,42 @@ def tsa_url(tokens):
     yield url
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def submit(portal, matter_list):
+    """Submit an application as `userid` (default the member applicant)."""
+
+    def factory(matter="XK-T-001", userid="member", **overrides):
+        login(portal, userid)
+        try:
+            return register_application(
+                portal["applications"], **application_data(matter, **overrides)
+            )
+        finally:
+            logout()
+
+    return factory
+
+
+@pytest.fixture
+def approvers(portal, granted):
+    """approver1 (经贸商事, granted), approver2 (社会事务) and approver4 (经贸商事) for 2026."""
+    roster = portal["approvers"]
+    authorizations = {"approver1": granted}
+    for userid, category in (("approver2", "shsw"), ("approver4", "jmss")):
+        with api.env.adopt_roles(["Manager"]):
+            api.user.create(username=userid, email=f"{userid}@example.org", password="pw-123456")
+        authorization = make_authorization(roster, userid, "2026-01-01", "2026-12-31", [category])
+        transition(portal, authorization, "grant")
+        authorizations[userid] = authorization
+    return authorizations
+
+
+@pytest.fixture
+def keys(portal, approvers, tokens):
+    """approver1 (RSA) and approver4 (EC) have their token certificates bound; server signing on."""
+    configure_signing(tokens)
+    for userid in (RSA_TOKEN, IN_SCOPE_EC_TOKEN):
+        bind(approvers[userid], tokens.certs[userid])
+    return tokens

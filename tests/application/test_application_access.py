@@ -1,6 +1,6 @@
 """Who may see and act on an application: derived from the authorisations at access time."""
 
-from application.conftest import act
+from approval_testing import act
 from approval_testing import transition
 from plone import api
 from plone.app.testing import login

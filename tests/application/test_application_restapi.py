@@ -1,6 +1,6 @@
 """Applications over REST: submission rules, scope as 401/403/404, queue and status lookup."""
 
-from application.conftest import application_data
+from approval_testing import application_data
 from approval_testing import PASSWORD
 from approval_testing import make_authorization
 from approval_testing import make_matter_data

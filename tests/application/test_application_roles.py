@@ -1,8 +1,8 @@
 """Every application transition tried by every kind of user: who may, and that others change nothing."""
 
-from application.conftest import act
-from application.conftest import complete_checklist
-from application.conftest import decide
+from approval_testing import act
+from approval_testing import complete_checklist
+from approval_testing import decide
 from approval_testing import PIN
 from plone import api
 from plone.app.testing import logout

@@ -1,8 +1,8 @@
 """Decisions signed with SoftHSM2 tokens: what is accepted, and each refusal with its reason."""
 
-from application.conftest import act
-from application.conftest import complete_checklist
-from application.conftest import decide
+from approval_testing import act
+from approval_testing import complete_checklist
+from approval_testing import decide
 from approval_testing import LIBRARY
 from approval_testing import PIN
 from approval_testing import SHORT_LIVED_TOKEN

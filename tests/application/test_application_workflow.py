@@ -1,8 +1,8 @@
 """The one-person decision: accept, supplement, review, decide, withdraw; frozen afterwards."""
 
-from application.conftest import act
-from application.conftest import complete_checklist
-from application.conftest import decide
+from approval_testing import act
+from approval_testing import complete_checklist
+from approval_testing import decide
 from datetime import date
 from datetime import datetime
 from plone import api

@@ -9,6 +9,7 @@ from datetime import datetime
 from datetime import UTC
 from plone import api
 from plone.uuid.interfaces import IUUID
+from zhangdian.approval import audit
 from zhangdian.approval.content.matter_list import IMatterList
 from zope.annotation.interfaces import IAnnotations
 
@@ -50,6 +51,11 @@ def record(matter, action, fields=()):
         "actor": api.user.get_current().getId(),
         "fields": tuple(fields),
     }
+    audit.record(
+        f"matter.{action}",
+        target=matter.code,
+        after={"title": matter.title, "fields": list(fields)},
+    )
 
 
 def matter_added(matter, event):

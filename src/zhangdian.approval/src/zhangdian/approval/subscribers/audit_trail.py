@@ -1,0 +1,95 @@
+"""Append decision-relevant events to the audit journal (see zhangdian.approval.audit)."""
+
+from plone import api
+from zhangdian.approval import audit
+from zope.lifecycleevent.interfaces import IAttributes
+
+
+def _state_change(event):
+    return (
+        {"state": event.old_state.getId() if event.old_state else None},
+        {"state": event.new_state.getId(), "comment": (event.kwargs or {}).get("comment", "")},
+    )
+
+
+def application_transitioned(application, event):
+    """Journal a transition of an application; a decision with its signing certificate."""
+    if event.transition is None:
+        return
+    before, after = _state_change(event)
+    signed = (event.kwargs or {}).get("signed_decision")
+    if signed is not None:
+        after["document_sha256"] = application.signature["document_sha256"]
+        after["authorization"] = signed.authorization_uid
+    audit.record(
+        f"application.{event.transition.getId()}",
+        target=application.number,
+        before=before,
+        after=after,
+        fingerprint=signed.signer_fingerprint if signed is not None else None,
+    )
+
+
+def application_submitted(application, event):
+    """Journal a new application."""
+    audit.record(
+        "application.submitted",
+        target=application.number,
+        after={"matter": application.matter, "channel": application.channel},
+    )
+
+
+def authorization_transitioned(authorization, event):
+    """Journal a grant, suspension, reinstatement, revocation or expiry."""
+    if event.transition is None:
+        return
+    before, after = _state_change(event)
+    audit.record(
+        f"authorization.{event.transition.getId()}",
+        target=_authorization_target(authorization),
+        before=before,
+        after=after,
+        fingerprint=authorization.certificate_fingerprint,
+    )
+
+
+def authorization_modified(authorization, event):
+    """Journal an edit of an authorisation with the new values of the changed fields."""
+    fields = sorted(
+        name
+        for description in getattr(event, "descriptions", ()) or ()
+        if IAttributes.providedBy(description)
+        for name in description.attributes
+    )
+    audit.record(
+        "authorization.modified",
+        target=_authorization_target(authorization),
+        after={name: _field_value(authorization, name) for name in fields},
+        fingerprint=authorization.certificate_fingerprint,
+    )
+
+
+def authorization_added(authorization, event):
+    """Journal a new authorisation period."""
+    audit.record(
+        "authorization.created",
+        target=_authorization_target(authorization),
+        after={
+            "valid_from": authorization.valid_from,
+            "valid_until": authorization.valid_until,
+            "scope_categories": list(authorization.scope_categories or ()),
+            "scope_matters": list(authorization.scope_matters or ()),
+        },
+        fingerprint=authorization.certificate_fingerprint,
+    )
+
+
+def _authorization_target(authorization):
+    return f"{authorization.approver} {api.content.get_uuid(authorization)}"
+
+
+def _field_value(obj, name):
+    value = getattr(obj, name, None)
+    if hasattr(value, "filename"):
+        return value.filename
+    return value
