@@ -123,6 +123,14 @@ def decided_by(obj):
 
 
 @indexer(IApplication)
+def decided_at(obj):
+    """When the decision was recorded."""
+    if obj.decided_at is None:
+        raise AttributeError("decided_at")
+    return obj.decided_at
+
+
+@indexer(IApplication)
 def decision_sha256(obj):
     """SHA-256 of the signed decision PDF, so that an uploaded copy finds its application."""
     signature = obj.signature

@@ -1,0 +1,104 @@
+"""Quarterly spot checks: reproducible samples of at least 20 %, and no one checks their own."""
+
+from approval_testing import act
+from approval_testing import complete_checklist
+from approval_testing import decide
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import logout
+from zhangdian.approval.audit import journal
+from zhangdian.approval.supervision import SpotCheckRefused
+from zhangdian.approval.supervision import draw
+from zhangdian.approval.supervision import quarter_bounds
+from zhangdian.approval.supervision import record_finding
+from zhangdian.approval.supervision import sample_size
+
+import math
+import pytest
+
+
+class TestDraw:
+    @pytest.mark.parametrize("count", [1, 4, 5, 6, 9, 10, 11, 37, 100])
+    def test_at_least_the_share_rounded_up(self, count):
+        cases = {"a": [f"ZD-2026-{n:06d}" for n in range(count)]}
+        assert len(draw(cases, 0.2, "seed")["a"]) == math.ceil(count * 0.2)
+        assert sample_size(count, 0.2) == math.ceil(count * 0.2)
+
+    def test_same_seed_same_sample_whatever_the_order(self):
+        cases = {"a": [f"N{n}" for n in range(50)], "b": [f"M{n}" for n in range(20)]}
+        shuffled = {"b": list(reversed(cases["b"])), "a": list(reversed(cases["a"]))}
+        assert draw(cases, 0.2, "2026-Q1/abc") == draw(shuffled, 0.2, "2026-Q1/abc")
+        assert draw(cases, 0.2, "2026-Q1/abc") != draw(cases, 0.2, "2026-Q1/abd")
+
+    def test_quarter_bounds(self):
+        start, end = quarter_bounds("2026-Q4")
+        assert (start.isoformat(), end.isoformat()) == (
+            "2026-10-01T00:00:00+08:00",
+            "2027-01-01T00:00:00+08:00",
+        )
+        with pytest.raises(ValueError):
+            quarter_bounds("2026-Q5")
+
+
+@pytest.fixture
+def quarter(portal, keys, submit, clock):
+    """approver1 decides five cases and approver4 three in 2026-Q1; one more on 04-01."""
+    numbers = {"approver1": [], "approver4": []}
+    for userid, days in (("approver1", range(2, 7)), ("approver4", range(9, 12))):
+        for day in days:
+            clock(f"2026-03-{day:02d}")
+            application = submit("XK-T-001")
+            act(portal, application, "accept", userid)
+            complete_checklist(application)
+            decide(portal, application, "approve", userid)
+            numbers[userid].append(application.number)
+    clock("2026-04-01")
+    later = submit("XK-T-001")
+    act(portal, later, "accept", "approver1")
+    complete_checklist(later)
+    decide(portal, later, "approve", "approver1")
+    return numbers, later.number
+
+
+def start_check(portal, seed=None):
+    """The working group starts the 2026-Q1 check."""
+    login(portal, "workgroup")
+    try:
+        return api.content.create(
+            container=portal["approvers"],
+            type="SpotCheck",
+            title=f"2026-Q1 {seed or ''}",
+            quarter="2026-Q1",
+            share=0.2,
+            seed=seed,
+        )
+    finally:
+        logout()
+
+
+class TestSpotCheck:
+    def test_sample_from_the_quarter_and_redrawn_from_the_seed(self, portal, quarter):
+        numbers, later = quarter
+        check = start_check(portal)
+        assert check.seed
+        assert {k: len(v) for k, v in check.sample.items()} == {"approver1": 1, "approver4": 1}
+        assert set(check.sample["approver1"]) <= set(numbers["approver1"])
+        assert later not in check.sample["approver1"]
+        again = start_check(portal, seed=check.seed)
+        assert again.sample == check.sample
+        drawn = [e for e in journal().entries.values() if e["action"] == "spotcheck.drawn"]
+        assert drawn[-1]["after"]["seed"] == check.seed
+
+    def test_no_one_inspects_their_own_case(self, portal, quarter):
+        check = start_check(portal, seed="fixed")
+        own = check.sample["approver1"][0]
+        with pytest.raises(SpotCheckRefused):
+            record_finding(check, own, "compliant", inspector="approver1")
+        assert not check.findings
+        entry = record_finding(check, own, "compliant", inspector="approver4")
+        assert entry["inspector"] == "approver4"
+        with pytest.raises(SpotCheckRefused):
+            record_finding(check, "ZD-2099-000001", "compliant", inspector="approver4")
+        with pytest.raises(SpotCheckRefused):
+            record_finding(check, own, "problem", inspector="approver4")
+        assert check.findings == {own: entry}
