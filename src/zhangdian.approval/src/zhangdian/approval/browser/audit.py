@@ -1,6 +1,19 @@
 """The auditors' page: is the journal's chain whole, and the latest entries."""
 
+from plone import api
+from plone.memoize.view import memoize
+from plone.protect import CheckAuthenticator as checkCSRF
 from Products.Five.browser import BrowserView
+from zExceptions import BadRequest
+from zhangdian.approval import _
+from zhangdian.approval.assessment import COLUMNS
+from zhangdian.approval.assessment import UNFIT_REASON_REQUIRED
+from zhangdian.approval.assessment import annual_figures
+from zhangdian.approval.assessment import figures_xlsx
+from zhangdian.approval.assessment import mark_unfit
+from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.services.annual_assessment.get import requested_year
+from zope.i18n import translate
 from zhangdian.approval.audit import journal
 from zhangdian.approval.audit import verify_journal
 from zhangdian.approval.evidence import evidence_bundle
@@ -38,3 +51,77 @@ class EvidenceBundleView(BrowserView):
         )
         response.setHeader("Content-Length", str(len(data)))
         return data
+
+
+class AnnualAssessmentView(BrowserView):
+    """The year's figures per approver as a table and a bar chart, exports, the unfit verdict."""
+
+    def year(self):
+        """The year asked for, else the current one."""
+        return requested_year(self.request) or bureau_day().year
+
+    @memoize
+    def rows(self):
+        """The figures."""
+        return annual_figures(self.year())
+
+    def columns(self):
+        """(key, title) of the table."""
+        return COLUMNS
+
+    def bars(self):
+        """The on-time rate of each approver as bar widths (percent) for the chart."""
+        return [
+            {"approver": row["approver"], "percent": round((row["on_time_rate"] or 0) * 100)}
+            for row in self.rows()
+        ]
+
+    def can_mark_unfit(self):
+        """True for the working group (who may revoke authorisations)."""
+        return bool(api.user.has_permission("zhangdian.approval: Manage Authorizations"))
+
+
+class AnnualAssessmentExport(BrowserView):
+    """The figures as XLSX (?year=2026)."""
+
+    def __call__(self):
+        year = requested_year(self.request) or bureau_day().year
+        data = figures_xlsx(year, annual_figures(year))
+        response = self.request.response
+        response.setHeader(
+            "Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response.setHeader("Content-Disposition", f'attachment; filename="assessment-{year}.xlsx"')
+        return data
+
+
+class MarkUnfitForm(BrowserView):
+    """POST: the working group marks an approver unfit; the authorisation is revoked."""
+
+    def __call__(self):
+        request = self.request
+        if request.method != "POST":
+            raise BadRequest("POST only")
+        checkCSRF(request)
+        approver = str(request.form.get("approver", "")).strip()
+        reason = str(request.form.get("reason", "")).strip()
+        year = requested_year(request) or bureau_day().year
+        url = f"{self.context.absolute_url()}/@@annual-assessment?year={year}"
+        if not reason or not approver:
+            api.portal.show_message(
+                translate(UNFIT_REASON_REQUIRED, context=request), request, "error"
+            )
+            return request.response.redirect(url)
+        revoked = mark_unfit(approver, year, reason)
+        api.portal.show_message(
+            translate(
+                _(
+                    "msg_marked_unfit",
+                    default="${approver} was marked unfit; ${count} authorisation(s) revoked.",
+                    mapping={"approver": approver, "count": str(len(revoked))},
+                ),
+                context=request,
+            ),
+            request,
+        )
+        return request.response.redirect(url)

@@ -1,0 +1,125 @@
+"""The annual assessment of each approver (年度考核): figures, exports and the unfit verdict."""
+
+from io import BytesIO
+from plone import api
+from zhangdian.approval import _
+from zhangdian.approval.applications import DECIDED_STATES
+from zhangdian.approval.applications import decided_on_time
+from zhangdian.approval.authorizations import ACTIVE
+from zhangdian.approval.authorizations import authorizations_of
+from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.workdays import bureau_calendar
+
+import openpyxl
+
+
+COLUMNS = (
+    ("approver", "审批员"),
+    ("decided", "办结件数"),
+    ("on_time_rate", "按时办结率"),
+    ("average_working_days", "平均办理工作日"),
+    ("spot_checked", "抽查件数"),
+    ("problem_rate", "抽查问题率"),
+    ("satisfaction", "满意度（1–5）"),
+    ("complaints", "投诉件数"),
+)
+
+
+def _rate(part, whole):
+    return round(part / whole, 4) if whole else None
+
+
+def annual_figures(year):
+    """One row per approver who decided a case in `year`: the assessment's figures."""
+    brains = api.content.find(
+        portal_type="Application", review_state=list(DECIDED_STATES), unrestricted=True
+    )
+    cases = {}
+    for brain in brains:
+        application = brain._unrestrictedGetObject()
+        if application.decided_at and bureau_day(application.decided_at).year == year:
+            cases.setdefault(application.decided_by, []).append(application)
+    findings, callbacks = _findings(year), _callbacks(year)
+    calendar = bureau_calendar()
+    rows = []
+    for approver in sorted(cases):
+        decided = cases[approver]
+        numbers = {application.number for application in decided}
+        timed = [flag for flag in map(decided_on_time, decided) if flag is not None]
+        durations = [
+            calendar.working_days_between(
+                bureau_day(application.accepted_at), bureau_day(application.decided_at)
+            )
+            for application in decided
+            if application.accepted_at
+        ]
+        checked = [finding for number, finding in findings.items() if number in numbers]
+        calls = [call for call in callbacks if call.application in numbers]
+        rows.append(
+            {
+                "approver": approver,
+                "decided": len(decided),
+                "on_time_rate": _rate(sum(timed), len(timed)),
+                "average_working_days": round(sum(durations) / len(durations), 2)
+                if durations
+                else None,
+                "spot_checked": len(checked),
+                "problem_rate": _rate(
+                    sum(1 for finding in checked if finding["finding"] == "problem"), len(checked)
+                ),
+                "satisfaction": round(sum(c.rating() for c in calls) / len(calls), 2)
+                if calls
+                else None,
+                "complaints": sum(1 for call in calls if call.complaint),
+            }
+        )
+    return rows
+
+
+def _findings(year):
+    """{number: finding} of the spot checks of quarters in `year`."""
+    findings = {}
+    for brain in api.content.find(portal_type="SpotCheck", unrestricted=True):
+        check = brain._unrestrictedGetObject()
+        if check.quarter.startswith(f"{year}-"):
+            findings.update(check.findings or {})
+    return findings
+
+
+def _callbacks(year):
+    """The call-backs made in `year`."""
+    return [
+        brain._unrestrictedGetObject()
+        for brain in api.content.find(portal_type="Callback", unrestricted=True)
+        if brain.created.year() == year
+    ]
+
+
+def figures_xlsx(year, rows):
+    """The figures as an XLSX workbook (bytes), with the Chinese column headings."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = f"{year}年度考核"
+    sheet.append([title for _key, title in COLUMNS])
+    for row in rows:
+        sheet.append([row[key] for key, _title in COLUMNS])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def mark_unfit(approver, year, reason):
+    """Revoke the approver's active authorisations through the workflow (年度考核不合格)."""
+    workflow = api.portal.get_tool("portal_workflow")
+    revoked = []
+    for authorization in authorizations_of(approver):
+        if api.content.get_state(authorization) == ACTIVE:
+            comment = f"{year}年度考核不合格：{reason}"
+            workflow.doActionFor(authorization, "revoke", comment=comment)
+            revoked.append(authorization)
+    return revoked
+
+
+UNFIT_REASON_REQUIRED = _(
+    "error_unfit_reason", default="Give the reason why the approver is unfit."
+)

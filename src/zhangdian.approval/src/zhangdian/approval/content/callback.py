@@ -1,0 +1,63 @@
+"""A satisfaction call-back (回访) on a decided case: ratings, complaint flag, comments."""
+
+from plone.dexterity.content import Item
+from plone.supermodel import model
+from zhangdian.approval import _
+from zope import schema
+from zope.interface import Invalid
+from zope.interface import implementer
+
+
+RATING = {"min": 1, "max": 5}
+
+
+def check_decided_case(value):
+    """The number of a decided application."""
+    # Imported here: the applications module imports content schemas at load time.
+    from zhangdian.approval.applications import DECIDED_STATES
+    from zhangdian.approval.applications import find_application
+    from plone import api
+
+    application = find_application((value or "").strip().upper())
+    if application is None or api.content.get_state(application) not in DECIDED_STATES:
+        raise Invalid(
+            _("error_callback_case", default="Call-backs are made on decided applications only.")
+        )
+    return True
+
+
+class ICallback(model.Schema):
+    """What the caller notes during a phone or on-site visit."""
+
+    application = schema.TextLine(
+        title=_("label_callback_application", default="Application number"),
+        constraint=check_decided_case,
+    )
+    channel = schema.Choice(
+        title=_("label_callback_channel", default="Call-back by"),
+        values=("phone", "on_site"),
+        default="phone",
+    )
+    process = schema.Int(title=_("label_rating_process", default="Process (1–5)"), **RATING)
+    attitude = schema.Int(title=_("label_rating_attitude", default="Attitude (1–5)"), **RATING)
+    efficiency = schema.Int(
+        title=_("label_rating_efficiency", default="Efficiency (1–5)"), **RATING
+    )
+    integrity = schema.Int(title=_("label_rating_integrity", default="Integrity (1–5)"), **RATING)
+    complaint = schema.Bool(
+        title=_("label_callback_complaint", default="The applicant complains"),
+        required=False,
+        default=False,
+    )
+    comments = schema.Text(
+        title=_("label_callback_comments", default="Comments"), required=False, max_length=5000
+    )
+
+
+@implementer(ICallback)
+class Callback(Item):
+    """One call-back."""
+
+    def rating(self):
+        """The mean of the four ratings."""
+        return (self.process + self.attitude + self.efficiency + self.integrity) / 4

@@ -1,0 +1,174 @@
+"""The annual assessment against figures computed by hand, exports, and the unfit verdict."""
+
+from approval_testing import PASSWORD
+from approval_testing import act
+from approval_testing import complete_checklist
+from approval_testing import decide
+from io import BytesIO
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import logout
+from zhangdian.approval.applications import may_act
+from zhangdian.approval.assessment import annual_figures
+from zhangdian.approval.assessment import figures_xlsx
+from zhangdian.approval.assessment import mark_unfit
+from zhangdian.approval.supervision import record_finding
+
+from zope.interface import Invalid
+
+import openpyxl
+import pytest
+import requests
+
+
+def case(portal, submit, clock, approver, accepted_on, decided_on):
+    """An XK-T-001 case (5 promised working days) accepted and approved on the given days."""
+    clock(accepted_on)
+    application = submit("XK-T-001")
+    act(portal, application, "accept", approver)
+    complete_checklist(application)
+    clock(decided_on)
+    decide(portal, application, "approve", approver)
+    return application.number
+
+
+def add(portal, type_name, **fields):
+    """Create an item in the roster as the working group."""
+    login(portal, "workgroup")
+    try:
+        return api.content.create(container=portal["approvers"], type=type_name, **fields)
+    finally:
+        logout()
+
+
+@pytest.fixture
+def year_2026(portal, keys, submit, clock):
+    """Four decided cases, a full spot check with two findings, two call-backs."""
+    a = case(portal, submit, clock, "approver1", "2026-03-02", "2026-03-03")  # 1 day, on time
+    b = case(portal, submit, clock, "approver1", "2026-03-02", "2026-03-04")  # 2 days, on time
+    c = case(portal, submit, clock, "approver1", "2026-03-02", "2026-03-16")  # 10 days, late
+    d = case(portal, submit, clock, "approver4", "2026-03-09", "2026-03-09")  # 0 days, on time
+    clock("2026-04-10")
+    check = add(portal, "SpotCheck", title="Q1", quarter="2026-Q1", share=1.0, seed="s")
+    record_finding(check, a, "compliant", inspector="approver4")
+    record_finding(
+        check, c, "problem", inspector="approver4", category="时限", description="超期办结"
+    )
+    record_finding(check, d, "compliant", inspector="approver1")
+    ratings = {"process": 5, "attitude": 5, "efficiency": 5, "integrity": 5}
+    add(portal, "Callback", title="回访1", application=a, channel="phone", **ratings)
+    add(
+        portal,
+        "Callback",
+        title="回访2",
+        application=c,
+        channel="on_site",
+        process=3,
+        attitude=2,
+        efficiency=4,
+        integrity=1,
+        complaint=True,
+    )
+    return a, b, c, d
+
+
+def test_figures_match_the_hand_computed_ones(year_2026):
+    assert annual_figures(2026) == [
+        {
+            "approver": "approver1",
+            "decided": 3,
+            "on_time_rate": 0.6667,  # 2 of 3
+            "average_working_days": 4.33,  # (1 + 2 + 10) / 3
+            "spot_checked": 2,
+            "problem_rate": 0.5,  # 1 problem in 2 findings
+            "satisfaction": 3.75,  # (5 + 2.5) / 2
+            "complaints": 1,
+        },
+        {
+            "approver": "approver4",
+            "decided": 1,
+            "on_time_rate": 1.0,
+            "average_working_days": 0.0,
+            "spot_checked": 1,
+            "problem_rate": 0.0,
+            "satisfaction": None,
+            "complaints": 0,
+        },
+    ]
+    assert annual_figures(2025) == []
+
+
+def test_xlsx_export(year_2026):
+    sheet = openpyxl.load_workbook(BytesIO(figures_xlsx(2026, annual_figures(2026)))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("审批员", "办结件数", "按时办结率")
+    assert rows[1][:3] == ("approver1", 3, 0.6667)
+
+
+def test_unfit_revokes_through_the_workflow(portal, year_2026, submit, approvers, clock):
+    login(portal, "workgroup")
+    try:
+        revoked = mark_unfit("approver1", 2026, "抽查问题率过高")
+    finally:
+        logout()
+    assert revoked == [approvers["approver1"]]
+    assert api.content.get_state(approvers["approver1"]) == "revoked"
+    application = submit("XK-T-001")
+    assert may_act("approver1", application).allowed is False
+
+
+def test_callback_only_on_decided_cases(portal, keys, submit, clock):
+    clock("2026-03-02")
+    open_case = submit("XK-T-001")
+    with pytest.raises(Invalid):
+        add(
+            portal,
+            "Callback",
+            title="x",
+            application=open_case.number,
+            process=5,
+            attitude=5,
+            efficiency=5,
+            integrity=5,
+        )
+
+
+def test_who_reads_the_assessment(portal, matter_list):
+    permission = "zhangdian.approval: View Assessment"
+    for userid, allowed in (("workgroup", True), ("auditor", True), ("member", False)):
+        login(portal, userid)
+        try:
+            assert bool(api.user.has_permission(permission, obj=portal)) is allowed
+        finally:
+            logout()
+
+
+def test_pages_and_rest(functional_portal, functional_matter_list):
+    base = functional_portal.absolute_url()
+    auditor = requests.Session()
+    auditor.auth = ("auditor", PASSWORD)
+    page = auditor.get(f"{base}/@@annual-assessment", params={"year": "2026"}, timeout=30)
+    assert page.status_code == 200
+    assert "No approver decided a case in this year." in page.text
+    export = auditor.get(f"{base}/@@annual-assessment.xlsx", params={"year": "2026"}, timeout=30)
+    assert export.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    json_headers = {"Accept": "application/json"}
+    rest = auditor.get(
+        f"{base}/@annual-assessment", params={"year": "2026"}, headers=json_headers, timeout=30
+    )
+    assert rest.status_code == 200
+    assert rest.json()["items"] == []
+    bad = auditor.get(
+        f"{base}/@annual-assessment", params={"year": "abc"}, headers=json_headers, timeout=30
+    )
+    assert bad.status_code == 400
+    member = requests.get(
+        f"{base}/@annual-assessment",
+        params={"year": "2026"},
+        auth=("member", PASSWORD),
+        headers=json_headers,
+        timeout=30,
+    )
+    assert member.status_code in (401, 403)
+    unfit = auditor.post(f"{base}/@@mark-unfit", data={"approver": "x", "reason": "y"}, timeout=30)
+    assert "revoked" not in unfit.text
