@@ -4,6 +4,7 @@ from datetime import date
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
+from zhangdian.approval.applications import register_application
 from zhangdian.approval.signatures import sign_with_server_token
 from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval.authorizations import bind_certificate
@@ -34,6 +35,7 @@ USERS = {
     "editor": ["Editor"],
     "member": ["Member"],
     "auditor": ["Auditor"],
+    "supervisor": ["Supervisor"],
 }
 
 CATEGORIES = (("jmss", "经贸商事"), ("shsw", "社会事务"))
@@ -83,6 +85,9 @@ def populate(portal):
         for userid, roles in USERS.items():
             if api.user.get(userid=userid) is None:
                 api.user.create(username=userid, email=f"{userid}@example.org", password=PASSWORD)
+                if {"Auditor", "Supervisor"} & set(roles):
+                    # Oversight accounts are not members: they submit nothing, as in the demo.
+                    portal.acl_users.portal_role_manager.removeRoleFromPrincipal("Member", userid)
             for role in roles:
                 portal.acl_users.portal_role_manager.assignRoleToPrincipal(role, userid)
         for category_id, title in CATEGORIES:
@@ -222,3 +227,12 @@ def complete_checklist(application):
     application.checked_materials = [row["name"] for row in matter.materials]
     application.legal_basis_confirmed = True
     application.conditions_confirmed = True
+
+
+def register_application_as(portal, userid, matter="XK-T-001", **overrides):
+    """Submit an application for `matter` as `userid`."""
+    login(portal, userid)
+    try:
+        return register_application(portal["applications"], **application_data(matter, **overrides))
+    finally:
+        logout()

@@ -11,12 +11,9 @@ from approval_testing import EC_TOKEN
 from approval_testing import IN_SCOPE_EC_TOKEN
 from approval_testing import LIBRARY
 from approval_testing import PASSWORD
-from approval_testing import application_data
+from approval_testing import register_application_as
 from approval_testing import bind
 from approval_testing import configure_signing
-from zhangdian.approval.applications import register_application
-from plone.app.testing import login
-from plone.app.testing import logout
 from approval_testing import PIN
 from approval_testing import RSA_TOKEN
 from approval_testing import SHORT_LIVED_TOKEN
@@ -242,13 +239,7 @@ def submit(portal, matter_list):
     """Submit an application as `userid` (default the member applicant)."""
 
     def factory(matter="XK-T-001", userid="member", **overrides):
-        login(portal, userid)
-        try:
-            return register_application(
-                portal["applications"], **application_data(matter, **overrides)
-            )
-        finally:
-            logout()
+        return register_application_as(portal, userid, matter, **overrides)
 
     return factory
 

@@ -1,6 +1,10 @@
 """Quarterly spot checks: reproducible samples of at least 20 %, and no one checks their own."""
 
+from approval_testing import PASSWORD
 from approval_testing import act
+from approval_testing import bind
+from approval_testing import configure_signing
+from approval_testing import register_application_as
 from approval_testing import complete_checklist
 from approval_testing import decide
 from plone import api
@@ -13,8 +17,15 @@ from zhangdian.approval.supervision import quarter_bounds
 from zhangdian.approval.supervision import record_finding
 from zhangdian.approval.supervision import sample_size
 
+import functools
 import math
 import pytest
+import requests
+import transaction
+
+
+WORKGROUP = ("workgroup", PASSWORD)
+APPROVER = ("approver1", PASSWORD)
 
 
 class TestDraw:
@@ -102,3 +113,39 @@ class TestSpotCheck:
         with pytest.raises(SpotCheckRefused):
             record_finding(check, own, "problem", inspector="approver4")
         assert check.findings == {own: entry}
+
+
+def test_finding_over_rest(functional_portal, functional_granted, tokens, clock):
+    clock("2026-03-02")
+    configure_signing(tokens)
+    bind(functional_granted, tokens.certs["approver1"])
+    application = register_application_as(functional_portal, "member", "XK-T-001")
+    act(functional_portal, application, "accept", "approver1")
+    complete_checklist(application)
+    decide(functional_portal, application, "approve", "approver1")
+    login(functional_portal, "workgroup")
+    try:
+        check = api.content.create(
+            container=functional_portal["approvers"],
+            type="SpotCheck",
+            title="Q1",
+            quarter="2026-Q1",
+            share=0.2,
+            seed="rest",
+        )
+    finally:
+        logout()
+    transaction.commit()
+    url = f"{check.absolute_url()}/@spot-check-finding"
+    headers = {"Accept": "application/json"}
+    post = functools.partial(requests.post, url, headers=headers, timeout=30)
+    missing = post(json={"number": application.number, "finding": "problem"}, auth=WORKGROUP)
+    assert missing.status_code == 400
+    assert "category" in missing.json()["message"]
+    approver = post(json={"number": application.number, "finding": "compliant"}, auth=APPROVER)
+    assert approver.status_code in (401, 403)
+    ok = post(json={"number": application.number, "finding": "compliant"}, auth=WORKGROUP)
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["inspector"] == "workgroup"
+    transaction.begin()
+    assert set(check.findings) == {application.number}

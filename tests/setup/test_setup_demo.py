@@ -32,7 +32,12 @@ class TestDemoProfile:
 
     @pytest.mark.parametrize(
         "userid,role",
-        [("workgroup", "ApprovalAdministrator"), ("auditor", "Auditor"), ("applicant1", "Member")],
+        [
+            ("workgroup", "ApprovalAdministrator"),
+            ("auditor", "Auditor"),
+            ("supervisor", "Supervisor"),
+            ("applicant1", "Member"),
+        ],
     )
     def test_accounts(self, demo, userid, role):
         """The demo accounts exist with their roles."""

@@ -14,7 +14,7 @@ def roles_with(obj, permission):
 
 
 MATTERS_BY_STATE = {"draft": "xk-t-003", "published": "xk-t-001", "suspended": "xk-t-004"}
-STAFF = {"Manager", "Site Administrator", "ApprovalAdministrator", "Auditor"}
+STAFF = {"Manager", "Site Administrator", "ApprovalAdministrator", "Auditor", "Supervisor"}
 EDITORS = {"Manager", "ApprovalAdministrator"}
 
 

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from persistent import Persistent
 from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
 from zhangdian.approval.signing.timestamps import timestamper
 from zope.annotation.interfaces import IAnnotations
+from zope.interface import alsoProvides
 
 import asyncio
 import base64
@@ -92,6 +94,19 @@ def record(action, target="", before=None, after=None, fingerprint=None, actor=N
     log.length = sequence
     log.head = entry["hash"]
     return entry
+
+
+OVERSIGHT_ROLES = ("Auditor", "Supervisor")
+
+
+def record_oversight_read(application, request, action="application.read"):
+    """Journal that an auditor or supervisor looked at a decided case (监督留痕)."""
+    roles = set(api.user.get_roles(obj=application))
+    if not roles & set(OVERSIGHT_ROLES) or not application.decision:
+        return None
+    # A GET that writes: the journal entry is the point, and it is all this request writes.
+    alsoProvides(request, IDisableCSRFProtection)
+    return record(action, target=application.number, after={"roles": sorted(roles)})
 
 
 @dataclass(frozen=True)

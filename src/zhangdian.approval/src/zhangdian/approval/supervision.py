@@ -29,6 +29,10 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 class SpotCheckRefused(ValueError):
     """A finding that cannot be recorded; `args[0]` is the translatable reason."""
 
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
 
 def quarter_bounds(quarter):
     """The first and last moment of a quarter given as '2026-Q1'; ValueError when malformed."""
@@ -106,7 +110,8 @@ def record_finding(spot_check, number, finding, inspector=None, **details):
             _(
                 "spotcheck_own_case",
                 default="You decided this case yourself; another inspector must check it.",
-            )
+            ),
+            status=403,
         )
     if finding not in FINDINGS:
         raise SpotCheckRefused(

@@ -12,6 +12,7 @@ from zope.i18n import translate
 import transaction
 from zhangdian.approval import _
 from zhangdian.approval.applications import OPEN_STATES
+from zhangdian.approval.audit import record_oversight_read
 from zhangdian.approval.applications import applications_for_queue
 from zhangdian.approval.applications import approver_statistics
 from zhangdian.approval.applications import checklist_problems
@@ -44,6 +45,10 @@ def deadline_css(status):
 
 class ApplicationView(BrowserView):
     """One application: applicant, materials, clock, notices, checklist and actions."""
+
+    def __call__(self):
+        record_oversight_read(self.context, self.request)
+        return super().__call__()
 
     def state(self):
         """The workflow state id."""

@@ -15,6 +15,7 @@ from zhangdian.approval.authorizations import bureau_day
 from zhangdian.approval.services.annual_assessment.get import requested_year
 from zope.i18n import translate
 from zhangdian.approval.audit import journal
+from zhangdian.approval.audit import record_oversight_read
 from zhangdian.approval.audit import verify_journal
 from zhangdian.approval.evidence import evidence_bundle
 
@@ -43,6 +44,7 @@ class EvidenceBundleView(BrowserView):
     """Download the application's evidence bundle (ZIP)."""
 
     def __call__(self):
+        record_oversight_read(self.context, self.request, "application.evidence_exported")
         data = evidence_bundle(self.context)
         response = self.request.response
         response.setHeader("Content-Type", "application/zip")

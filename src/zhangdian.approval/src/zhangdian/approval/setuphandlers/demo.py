@@ -30,6 +30,7 @@ DEMO_ACCOUNTS = (
     ("approver3", "赵审批（授权已到期）", ("Member",), ()),
     ("applicant1", "淄博示例商贸有限公司", ("Member",), ()),
     ("auditor", "区审计局（外部监督）", ("Auditor",), ()),
+    ("supervisor", "分管副局长（监督）", ("Supervisor",), ()),
 )
 
 
@@ -42,7 +43,7 @@ def create_demo_content(context):
 
 
 def create_demo_accounts():
-    """The working group, three approvers, an applicant and an auditor."""
+    """The working group, three approvers, an applicant, an auditor and a supervisor."""
     if api.group.get(groupname=WORKGROUP_GROUP) is None:
         api.group.create(
             groupname=WORKGROUP_GROUP,
