@@ -4,12 +4,14 @@ from approval_testing import PASSWORD
 from approval_testing import act
 from approval_testing import complete_checklist
 from approval_testing import decide
+from approval_testing import poppler
 from io import BytesIO
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from zhangdian.approval.applications import may_act
 from zhangdian.approval.assessment import annual_figures
+from zhangdian.approval.assessment import figures_pdf
 from zhangdian.approval.assessment import figures_xlsx
 from zhangdian.approval.assessment import mark_unfit
 from zhangdian.approval.supervision import record_finding
@@ -105,6 +107,17 @@ def test_xlsx_export(year_2026):
     assert rows[1][:3] == ("approver1", 3, 0.6667)
 
 
+def test_pdf_export(year_2026, tmp_path):
+    pdf = figures_pdf(2026, annual_figures(2026))
+    text = poppler("pdftotext", pdf, tmp_path)
+    assert "2026年度独立审批员考核" in text
+    assert "approver1" in text
+    assert "0.6667" in text
+    fonts = poppler("pdffonts", pdf, tmp_path).splitlines()[2:]
+    assert fonts
+    assert all(line.split()[-5] == "yes" for line in fonts)  # every font embedded
+
+
 def test_unfit_revokes_through_the_workflow(portal, year_2026, submit, approvers, clock):
     login(portal, "workgroup")
     try:
@@ -152,6 +165,9 @@ def test_pages_and_rest(functional_portal, functional_matter_list):
     assert "No approver decided a case in this year." in page.text
     export = auditor.get(f"{base}/@@annual-assessment.xlsx", params={"year": "2026"}, timeout=30)
     assert export.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    pdf = auditor.get(f"{base}/@@annual-assessment.pdf", params={"year": "2026"}, timeout=30)
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     json_headers = {"Accept": "application/json"}
     rest = auditor.get(
         f"{base}/@annual-assessment", params={"year": "2026"}, headers=json_headers, timeout=30

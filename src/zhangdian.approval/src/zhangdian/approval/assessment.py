@@ -10,6 +10,13 @@ from zhangdian.approval.authorizations import authorizations_of
 from zhangdian.approval.authorizations import bureau_day
 from zhangdian.approval.workdays import bureau_calendar
 
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import landscape
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from zhangdian.approval.decision_document import font_name
+from zhangdian.approval.decisions import BUREAU_NAME
+
 import openpyxl
 
 
@@ -105,6 +112,32 @@ def figures_xlsx(year, rows):
         sheet.append([row[key] for key, _title in COLUMNS])
     buffer = BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def figures_pdf(year, rows):
+    """The figures as an A4 landscape PDF table with an embedded Chinese font (bytes)."""
+    font = font_name()
+    buffer = BytesIO()
+    width, height = landscape(A4)
+    canvas = Canvas(buffer, pagesize=(width, height), initialFontName=font)
+    canvas.setTitle(f"{year}年度独立审批员考核")
+    canvas.setFont(font, 16)
+    canvas.drawString(20 * mm, height - 20 * mm, f"{BUREAU_NAME} {year}年度独立审批员考核")
+    step = (width - 40 * mm) / len(COLUMNS)
+    y = height - 35 * mm
+    for row in [None, *rows]:
+        if y < 20 * mm:
+            canvas.showPage()
+            y = height - 20 * mm
+        canvas.setFont(font, 10)
+        for index, (key, title) in enumerate(COLUMNS):
+            value = title if row is None else row[key]
+            text = "—" if value is None else str(value)
+            canvas.drawString(20 * mm + index * step, y, text)
+        y -= 7 * mm
+    canvas.showPage()
+    canvas.save()
     return buffer.getvalue()
 
 

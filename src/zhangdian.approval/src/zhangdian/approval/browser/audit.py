@@ -9,6 +9,7 @@ from zhangdian.approval import _
 from zhangdian.approval.assessment import COLUMNS
 from zhangdian.approval.assessment import UNFIT_REASON_REQUIRED
 from zhangdian.approval.assessment import annual_figures
+from zhangdian.approval.assessment import figures_pdf
 from zhangdian.approval.assessment import figures_xlsx
 from zhangdian.approval.assessment import mark_unfit
 from zhangdian.approval.authorizations import bureau_day
@@ -83,17 +84,26 @@ class AnnualAssessmentView(BrowserView):
         return bool(api.user.has_permission("zhangdian.approval: Manage Authorizations"))
 
 
-class AnnualAssessmentExport(BrowserView):
+EXPORTS = {
+    "xlsx": (figures_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (figures_pdf, "application/pdf"),
+}
+
+
+class AnnualAssessmentXlsx(BrowserView):
     """The figures as XLSX (?year=2026)."""
+
+    extension = "xlsx"
 
     def __call__(self):
         year = requested_year(self.request) or bureau_day().year
-        data = figures_xlsx(year, annual_figures(year))
+        render, content_type = EXPORTS[self.extension]
+        data = render(year, annual_figures(year))
         response = self.request.response
+        response.setHeader("Content-Type", content_type)
         response.setHeader(
-            "Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            "Content-Disposition", f'attachment; filename="assessment-{year}.{self.extension}"'
         )
-        response.setHeader("Content-Disposition", f'attachment; filename="assessment-{year}.xlsx"')
         return data
 
 
@@ -127,3 +137,9 @@ class MarkUnfitForm(BrowserView):
             request,
         )
         return request.response.redirect(url)
+
+
+class AnnualAssessmentPdf(AnnualAssessmentXlsx):
+    """The figures as PDF (?year=2026)."""
+
+    extension = "pdf"
