@@ -141,3 +141,13 @@ def test_oversight_reads_of_decided_cases_are_journalled(
     requests.get(application.absolute_url(), auth=("member", PASSWORD), timeout=30)
     transaction.begin()
     assert journal().length == before + 1  # the applicant's own reads are not oversight
+    rest = requests.get(
+        application.absolute_url(),
+        auth=("supervisor", PASSWORD),
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
+    assert rest.json()["review_state"] == "approved"
+    transaction.begin()
+    log = journal()
+    assert (log.length, log.entries[log.length]["actor"]) == (before + 2, "supervisor")
