@@ -6,6 +6,7 @@ from datetime import datetime
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval.authorizations import bind_certificate
+from zhangdian.approval.authorizations import certificate_message
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import make_ca
@@ -56,6 +57,12 @@ def upload(cert):
     return NamedBlobFile(data=to_pem(cert), filename="approver.pem")
 
 
+def bind_certificate_upload(authorization, cert):
+    """Upload `cert` to the authorisation and bind it."""
+    authorization.certificate = upload(cert)
+    return bind_certificate(authorization)
+
+
 def invariant_errors(authorization, certificate):
     """The invariant errors of the schema for these values."""
 
@@ -96,6 +103,16 @@ class TestBinding:
             bind_certificate(authorization)
         assert caught.value.reason == reason
         assert invariant_errors(authorization, upload(pki[which]))
+
+    def test_refusal_is_translated(self, portal, matter_list, anchored, pki):
+        """The working group reads why a certificate was refused in Chinese, date filled in."""
+        authorization = make_authorization(
+            portal["approvers"], "approver1", "2026-01-01", "2026-12-31", ["jmss"]
+        )
+        with pytest.raises(CertificateError) as caught:
+            bind_certificate_upload(authorization, pki["expired"])
+        message = translate(certificate_message(caught.value), target_language="zh_CN")
+        assert message == "该证书已于 2024-01-31 过期。"
 
     def test_not_yet_valid(self, portal, matter_list, anchored, pki):
         authorization = make_authorization(

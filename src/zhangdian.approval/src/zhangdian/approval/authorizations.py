@@ -348,11 +348,7 @@ def approvers_without_current_authorization(at=None):
 
 def certificate_message(error):
     """The translatable message of a CertificateError."""
-    return _(
-        f"certificate_{error.reason}",
-        default=CERTIFICATE_MESSAGES[error.reason],
-        mapping=error.mapping,
-    )
+    return Message(CERTIFICATE_MESSAGES[error.reason], mapping=error.mapping)
 
 
 def trust_anchors():

@@ -36,28 +36,38 @@ from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 from string import Template
+from zope.i18nmessageid import MessageFactory
 
 import base64
 import binascii
 import re
 
 
-# Texts use ${placeholders} (string.Template) so the Plone layer can reuse them verbatim as
-# message-id defaults with a `mapping`, which is the syntax zope.i18n expects.
+# English sentences as message ids with ${placeholders} (string.Template), the syntax zope.i18n
+# expects, so the Plone layer translates them with a `mapping`; zope.i18nmessageid is not Plone.
+_ = MessageFactory("zhangdian.approval")
 MESSAGES = {
-    "unreadable": "The data is not a readable X.509 certificate (PEM or DER, at most 64 KiB).",
-    "not_yet_valid": "The certificate only becomes valid on ${date}.",
-    "expired": "The certificate expired on ${date}.",
-    "untrusted": "The certificate was not issued by a trust anchor configured for this bureau.",
-    "not_for_signing": "The certificate is not meant for signing: it is a CA certificate or its "
-    "key usage does not allow digital signatures.",
-    "key_too_weak": "The certificate's key (${key_type}) is too weak or not supported: use RSA "
-    "with at least 2048 bits or ECDSA on P-256, P-384 or P-521.",
+    "unreadable": _("The data is not a readable X.509 certificate (PEM or DER, at most 64 KiB)."),
+    "not_yet_valid": _("The certificate only becomes valid on ${date}."),
+    "expired": _("The certificate expired on ${date}."),
+    "untrusted": _("The certificate was not issued by a trust anchor configured for this bureau."),
+    "not_for_signing": _(
+        "The certificate is not meant for signing: it is a CA certificate or its "
+        "key usage does not allow digital signatures."
+    ),
+    "key_too_weak": _(
+        "The certificate's key (${key_type}) is too weak or not supported: use RSA "
+        "with at least 2048 bits or ECDSA on P-256, P-384 or P-521."
+    ),
     # Raised by the portal, which knows the roster and the configured anchors.
-    "bound_elsewhere": "This certificate is already bound to the authorisation of ${approver}; "
-    "a key belongs to one approver only.",
-    "no_trust_anchor": "No trust anchor is configured yet: the working group must enter the "
-    "bureau's CA certificate in the signing settings first.",
+    "bound_elsewhere": _(
+        "This certificate is already bound to the authorisation of ${approver}; "
+        "a key belongs to one approver only."
+    ),
+    "no_trust_anchor": _(
+        "No trust anchor is configured yet: the working group must enter the "
+        "bureau's CA certificate in the signing settings first."
+    ),
 }
 
 # An uploaded certificate is a few KiB; anything far larger is a mistake or an attack.

@@ -46,6 +46,7 @@ from zhangdian.approval.signing.server import token_certificate
 from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import getRequest
 from zope.i18n import translate
+from zope.i18nmessageid import Message
 
 import base64
 import binascii
@@ -159,6 +160,14 @@ class SignedDecision:
         return record
 
 
+def _not_bound(signer_fingerprint):
+    """The refusal for a certificate that is not the one bound to the deciding authorisation."""
+    message = Message(
+        MESSAGES["certificate_not_bound"], mapping={"fingerprint": signer_fingerprint}
+    )
+    return SignatureRefused("certificate_not_bound", message, status=403)
+
+
 def _pending(application):
     annotations = IAnnotations(application)
     if PENDING_KEY not in annotations:
@@ -212,14 +221,7 @@ def prepare_signature(application, transition, reason, certificate=None, userid=
         certificate = verdict.authorization.certificate.data
     cert = _certificate(certificate)
     if fingerprint(cert) != bound:
-        raise SignatureRefused(
-            "certificate_not_bound",
-            _(
-                MESSAGES["certificate_not_bound"],
-                mapping={"fingerprint": fingerprint(cert)},
-            ),
-            status=403,
-        )
+        raise _not_bound(fingerprint(cert))
     try:
         check_signing_certificate(cert, trust_anchors(), moment)
     except CertificateError as error:
@@ -301,14 +303,7 @@ def complete_signature(application, nonce, signature, certificate, userid=None, 
         )
     verdict = _check_decision(application, entry["transition"], entry["reason"], userid, moment)
     if verification.signer_fingerprint != _bound_fingerprint(verdict):
-        raise SignatureRefused(
-            "certificate_not_bound",
-            _(
-                MESSAGES["certificate_not_bound"],
-                mapping={"fingerprint": verification.signer_fingerprint},
-            ),
-            status=403,
-        )
+        raise _not_bound(verification.signer_fingerprint)
     del pending[nonce]
     signed_decision = SignedDecision(
         application_uid=api.content.get_uuid(application),
