@@ -14,7 +14,10 @@ from email.header import make_header
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
+from zhangdian.approval import signatures
+from zhangdian.approval.audit import journal
 from zhangdian.approval.signatures import PENDING_KEY
+from zhangdian.approval.signatures import sign_with_server_token
 from zhangdian.approval.signing.agent import create_server
 from zope.annotation.interfaces import IAnnotations
 
@@ -259,7 +262,7 @@ class TestAgentAndVerification:
         assert response.status_code == 400
         plain = approver.post(f"{accepted}/@workflow/approve")
         assert plain.status_code in (*REFUSED, 400)
-        assert "signature" in plain.text
+        assert "签名" in plain.json()["error"]["message"]
         assert approver.get(accepted).json()["review_state"] == "accepted"
 
 
@@ -324,3 +327,52 @@ class TestLists:
         assert "zd-deadline-overdue" in queue.text
         others = html_session("workgroup").get(f"{functional_portal.absolute_url()}/applications")
         assert "ZD-2026-000001" in others.text  # the working group oversees all
+
+
+class TestConflictRetry:
+    """A ZODB conflict while recording a decision redoes the recording, never the signing."""
+
+    def test_conflict_records_the_one_signature_made(
+        self, accepted, functional_portal, monkeypatch
+    ):
+        transaction.begin()
+        application = functional_portal["applications"][accepted.rsplit("/", 1)[1]]
+        made = []
+        real_sign = signatures.sign_data_with_token
+
+        def counted_sign(library, label, pin, data):
+            made.append(label)
+            return real_sign(library, label, pin, data)
+
+        monkeypatch.setattr(signatures, "sign_data_with_token", counted_sign)
+        edits = []
+
+        def edit_on_another_instance():
+            """Another connection changes the same application and commits first, once."""
+            if edits:
+                return
+            manager = transaction.TransactionManager()
+            connection = functional_portal._p_jar.db().open(transaction_manager=manager)
+            try:
+                connection.get(application._p_oid).remarks = "edited elsewhere meanwhile"
+                manager.commit()
+            finally:
+                connection.close()
+            edits.append(True)
+
+        transaction.get().addBeforeCommitHook(edit_on_another_instance)
+        before = journal().length
+        with api.env.adopt_user("approver1"):
+            signed = sign_with_server_token(application, "approve", "", PIN, commit=True)
+        assert edits == [True]
+        assert made == ["approver1"]
+        assert application.remarks == "edited elsewhere meanwhile"
+        assert api.content.get_state(application) == "approved"
+        assert application.decision_document.data == signed.pdf
+        decisions = [
+            journal().entries[seq]
+            for seq in range(before + 1, journal().length + 1)
+            if journal().entries[seq]["action"] == "application.approve"
+        ]
+        assert len(decisions) == 1
+        assert decisions[0]["fingerprint"] == signed.signer_fingerprint

@@ -140,7 +140,7 @@ class TestSigned:
 
 class TestRefused:
     def test_unsigned_transition_is_refused(self, portal, accepted):
-        with pytest.raises(WorkflowException, match="signature"):
+        with pytest.raises(WorkflowException, match="签名"):
             act(portal, accepted, "approve", "approver1")
         assert untouched(accepted)
 
@@ -225,7 +225,7 @@ class TestRefused:
         code = completion_refused(
             portal, "approver1", accepted, prepared["nonce"], signature, cert_der
         )
-        assert code == "nonce_unknown"
+        assert code == "already_decided"
         assert IAnnotations(accepted)[PENDING_KEY] == {}
 
     def test_expired_nonce(self, portal, accepted, clock):

@@ -18,6 +18,7 @@ from plone import api
 from plone.restapi.deserializer import json_body
 from plone.restapi.exceptions import DeserializationError
 from zhangdian.approval import _
+from zhangdian.approval.applications import DECIDED_STATES
 from zhangdian.approval.applications import application_for_holder
 from zhangdian.approval.applications import decision_problems
 from zhangdian.approval.applications import may_act
@@ -47,17 +48,21 @@ from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import getRequest
 from zope.i18n import translate
 from zope.i18nmessageid import Message
+from ZODB.POSException import ConflictError
 
 import base64
 import binascii
 import hashlib
 import secrets
+import transaction
 
 
 PENDING_KEY = "zhangdian.approval.pending_signatures"
 # A decision PDF is a few hundred KiB; the REST body carries it base64-encoded.
 MAX_PDF = 10 * 1024 * 1024
 NONCE_LIFETIME = timedelta(minutes=10)
+# Conflicts on one application resolve in one retry; more means something keeps writing.
+COMMIT_ATTEMPTS = 3
 
 MESSAGES = {
     "not_available": _(
@@ -108,6 +113,16 @@ MESSAGES = {
     "not_found": _(
         "verify_not_found",
         default="No decided application matches this number and query code.",
+    ),
+    "already_decided": _(
+        "sign_already_decided",
+        default="This application has already been decided; your decision was not recorded "
+        "and your signature was not used.",
+    ),
+    "busy": _(
+        "sign_busy",
+        default="The portal is busy with other changes to this application; nothing was "
+        "recorded. Try again in a moment.",
     ),
     "bad_json": _("sign_bad_json", default="The request body is not a JSON object."),
     "server_signing_off": _(
@@ -197,6 +212,8 @@ def _check_decision(application, transition, reason, userid, at):
     """Refuse unless `userid` may take this decision on the application now."""
     if transition not in DECISIONS:
         raise SignatureRefused("not_available")
+    if api.content.get_state(application) in DECIDED_STATES:
+        raise SignatureRefused("already_decided", status=409)
     workflow = api.portal.get_tool("portal_workflow")
     if transition not in {t["id"] for t in workflow.getTransitionsFor(application)}:
         raise SignatureRefused("not_available", status=403)
@@ -206,14 +223,8 @@ def _check_decision(application, transition, reason, userid, at):
     return may_act(userid, application, at)
 
 
-def prepare_signature(application, transition, reason, certificate=None, userid=None, at=None):
-    """Render the decision and return the bytes to sign, a one-time nonce and a summary.
-
-    `certificate` defaults to the one bound to the approver's authorisation; a certificate
-    given (e.g. read from the token) must be that one.
-    """
-    userid = userid or api.user.get_current().getId()
-    moment = at or now()
+def _prepare(application, transition, reason, certificate, userid, moment):
+    """Render and prepare the decision; return the reply and the entry that completes it."""
     reason = (reason or "").strip()
     verdict = _check_decision(application, transition, reason, userid, moment)
     bound = _bound_fingerprint(verdict)
@@ -242,12 +253,8 @@ def prepare_signature(application, transition, reason, certificate=None, userid=
         )
     except SigningError as error:
         raise SignatureRefused(error.code, error.message, status=error.http_status) from error
-    pending = _pending(application)
-    for stale in [n for n, entry in pending.items() if entry["expires"] < moment]:
-        del pending[stale]
-    nonce = secrets.token_urlsafe(24)
     expires = moment + NONCE_LIFETIME
-    pending[nonce] = {
+    entry = {
         "userid": userid,
         "transition": transition,
         "reason": reason,
@@ -256,8 +263,7 @@ def prepare_signature(application, transition, reason, certificate=None, userid=
         "expires": expires,
     }
     matter = application.matter_object()
-    return {
-        "nonce": nonce,
+    reply = {
         "expires": expires.isoformat(),
         "data_to_sign": base64.b64encode(prepared.data_to_sign).decode("ascii"),
         "digest_algorithm": prepared.digest_algorithm,
@@ -270,6 +276,24 @@ def prepare_signature(application, transition, reason, certificate=None, userid=
             "reason": reason,
         },
     }
+    return reply, entry
+
+
+def prepare_signature(application, transition, reason, certificate=None, userid=None, at=None):
+    """Render the decision and return the bytes to sign, a one-time nonce and a summary.
+
+    `certificate` defaults to the one bound to the approver's authorisation; a certificate
+    given (e.g. read from the token) must be that one.
+    """
+    userid = userid or api.user.get_current().getId()
+    moment = at or now()
+    reply, entry = _prepare(application, transition, reason, certificate, userid, moment)
+    pending = _pending(application)
+    for stale in [n for n, old in pending.items() if old["expires"] < moment]:
+        del pending[stale]
+    nonce = secrets.token_urlsafe(24)
+    pending[nonce] = entry
+    return {"nonce": nonce, **reply}
 
 
 def complete_signature(application, nonce, signature, certificate, userid=None, at=None):
@@ -282,11 +306,20 @@ def complete_signature(application, nonce, signature, certificate, userid=None, 
     pending = _pending(application)
     entry = pending.get(nonce) if isinstance(nonce, str) else None
     if entry is None:
+        if api.content.get_state(application) in DECIDED_STATES:
+            raise SignatureRefused("already_decided", status=409)
         raise SignatureRefused("nonce_unknown", status=409)
     if entry["userid"] != userid:
         raise SignatureRefused("nonce_other_user", status=403)
     if entry["expires"] < moment:
         raise SignatureRefused("nonce_expired", status=409)
+    signed_decision = _record(application, entry, signature, certificate, userid, moment)
+    del pending[nonce]
+    return signed_decision
+
+
+def _record(application, entry, signature, certificate, userid, moment):
+    """Embed and verify the signature of a prepared entry, then take the decision with it."""
     if _certificate(certificate).public_bytes(Encoding.DER) != entry["certificate"]:
         raise SignatureRefused("certificate_mismatch")
     timestamp_url = signing_setting("timestamp_url") or None
@@ -304,7 +337,6 @@ def complete_signature(application, nonce, signature, certificate, userid=None, 
     verdict = _check_decision(application, entry["transition"], entry["reason"], userid, moment)
     if verification.signer_fingerprint != _bound_fingerprint(verdict):
         raise _not_bound(verification.signer_fingerprint)
-    del pending[nonce]
     signed_decision = SignedDecision(
         application_uid=api.content.get_uuid(application),
         transition=entry["transition"],
@@ -328,23 +360,53 @@ def complete_signature(application, nonce, signature, certificate, userid=None, 
     return signed_decision
 
 
-def sign_with_server_token(application, transition, reason, pin, userid=None, at=None):
-    """Sign the decision with the approver's token on the server (label = user id)."""
+def commit_signed_decision(record):
+    """Run `record` and commit; on a ZODB conflict redo `record` alone, never the signing.
+
+    A signature is an outside effect: Zope would retry the whole request on a conflict and
+    sign again. Committing here and retrying only the recording (same signature, fresh state)
+    makes one signature end in at most one decision; if another request decided meanwhile,
+    the retry refuses with `already_decided`.
+    """
+    for _attempt in range(COMMIT_ATTEMPTS):
+        try:
+            signed_decision = record()
+            transaction.commit()
+        except ConflictError:
+            transaction.abort()
+            continue
+        return signed_decision
+    raise SignatureRefused("busy", status=503)
+
+
+def sign_with_server_token(
+    application, transition, reason, pin, userid=None, at=None, commit=False
+):
+    """Sign the decision with the approver's token on the server (label = user id).
+
+    With `commit`, the decision is committed through `commit_signed_decision`, so that a
+    conflict retry records the one signature made instead of signing again.
+    """
     userid = userid or api.user.get_current().getId()
+    moment = at or now()
     library = signing_setting("pkcs11_module")
     if not library:
         raise SignatureRefused("server_signing_off", status=409)
     # Before the token is touched: who may not decide learns it without a PIN attempt.
-    _check_decision(application, transition, (reason or "").strip(), userid, at or now())
+    _check_decision(application, transition, (reason or "").strip(), userid, moment)
     try:
         certificate = token_certificate(library, userid)
-        prepared = prepare_signature(application, transition, reason, certificate, userid, at)
+        prepared, entry = _prepare(application, transition, reason, certificate, userid, moment)
         signature, cert_der = sign_data_with_token(
             library, userid, pin, base64.b64decode(prepared["data_to_sign"])
         )
     except SigningError as error:
         raise SignatureRefused(error.code, error.message, status=error.http_status) from error
-    return complete_signature(application, prepared["nonce"], signature, cert_der, userid, at)
+
+    def record():
+        return _record(application, entry, signature, cert_der, userid, moment)
+
+    return commit_signed_decision(record) if commit else record()
 
 
 def _bad_field(field):

@@ -280,6 +280,7 @@ class SignDecisionForm(BrowserView):
                 str(form.get("transition", "")),
                 str(form.get("reason", "")),
                 str(form.get("pin", "")),
+                commit=True,
             )
         except SignatureRefused as refused:
             transaction.doom()

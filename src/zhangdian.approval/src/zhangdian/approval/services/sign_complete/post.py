@@ -9,6 +9,7 @@ from zhangdian.approval.signatures import SignatureRefused
 from zhangdian.approval.signatures import json_from_request
 from zhangdian.approval.signatures import bytes_from_request
 from zhangdian.approval.signatures import certificate_from_request
+from zhangdian.approval.signatures import commit_signed_decision
 from zhangdian.approval.signatures import complete_signature
 from zhangdian.approval.signatures import text_from_request
 
@@ -21,11 +22,11 @@ class SignCompletePost(Service):
         alsoProvides(self.request, IDisableCSRFProtection)
         try:
             data = json_from_request(self.request)
-            signed = complete_signature(
-                self.context,
-                text_from_request(data, "nonce"),
-                bytes_from_request(data, "signature"),
-                certificate_from_request(data),
+            nonce = text_from_request(data, "nonce")
+            signature = bytes_from_request(data, "signature")
+            certificate = certificate_from_request(data)
+            signed = commit_signed_decision(
+                lambda: complete_signature(self.context, nonce, signature, certificate)
             )
         except SignatureRefused as refused:
             return refusal(self, refused)

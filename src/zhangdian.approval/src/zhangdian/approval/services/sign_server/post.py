@@ -24,6 +24,7 @@ class SignServerPost(Service):
                 text_from_request(data, "transition"),
                 text_from_request(data, "reason", required=False),
                 text_from_request(data, "pin"),
+                commit=True,
             )
         except SignatureRefused as refused:
             return refusal(self, refused)
