@@ -1,0 +1,344 @@
+"""Permission audit: every view and REST service our ZCML registers, against an explicit table.
+
+The registrations are read from the component registry, filtered to the ZCML files of our
+package, so a view added without a line in EXPECTED makes this test fail.
+"""
+
+from approval_testing import register_application_as
+from dataclasses import dataclass
+from pathlib import Path
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import logout
+from zope.component import getGlobalSiteManager
+from zope.component import getUtility
+from zope.interface import Interface
+from zope.publisher.interfaces.browser import IBrowserRequest
+from zope.security.interfaces import IPermission
+
+import pytest
+import transaction
+import zhangdian.approval
+
+
+PACKAGE_DIR = str(Path(zhangdian.approval.__file__).parent)
+PUBLIC = ("zope.Public", "zope2.Public")
+
+SITE = "Products.CMFCore.interfaces.ISiteRoot"
+PLONE_SITE = "plone.base.interfaces.siteroot.IPloneSiteRoot"
+MATTER_LIST = "zhangdian.approval.content.matter_list.IMatterList"
+CATEGORY = "zhangdian.approval.content.matter_category.IMatterCategory"
+MATTER = "zhangdian.approval.content.matter.IMatter"
+ROSTER = "zhangdian.approval.content.approver_roster.IApproverRoster"
+AUTHORIZATION = "zhangdian.approval.content.authorization.IApproverAuthorization"
+APPLICATION = "zhangdian.approval.content.application.IApplication"
+APPLICATION_FOLDER = "zhangdian.approval.content.application_folder.IApplicationFolder"
+SPOT_CHECK = "zhangdian.approval.content.spot_check.ISpotCheck"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One registration: `public` is the reason anonymous may call it (None: refused)."""
+
+    kind: str  # "view" (browser:page) or "service" (plone:service)
+    name: str
+    for_: str
+    method: str  # the HTTP method of a service; how a view is used
+    permission: str
+    public: str | None = None
+
+
+EXPECTED = (
+    # Browser views (browser/configure.zcml, browser/calendar.zcml).
+    Expected("view", "matter-list", MATTER_LIST, "GET", "zope2.View", "the published matter list"),
+    Expected("view", "matter-list", CATEGORY, "GET", "zope2.View", "one category of the list"),
+    Expected(
+        "view",
+        "matter-list-changes",
+        MATTER_LIST,
+        "GET",
+        "zope2.View",
+        "changes of the matters the viewer may read (动态调整 is published)",
+    ),
+    Expected("view", "matter-view", MATTER, "GET", "zope2.View", "a published matter's page"),
+    Expected("view", "flowchart.svg", MATTER, "GET", "zope2.View", "a published flowchart"),
+    Expected(
+        "view",
+        "authorization-dashboard",
+        ROSTER,
+        "GET",
+        "zhangdian.approval.authorization.manage",
+    ),
+    # Plone's own form is zope2.View too; the workflow guards each transition.
+    Expected("view", "content_status_modify", AUTHORIZATION, "GET", "zope2.View"),
+    Expected("view", "content_status_modify", APPLICATION, "GET", "zope2.View"),
+    Expected("view", "view", APPLICATION, "GET", "zope2.View"),
+    Expected("view", "approval-queue", SITE, "GET", "zhangdian.approval.queue.view"),
+    Expected("view", "view", APPLICATION_FOLDER, "GET", "zope2.View"),
+    Expected("view", "audit-journal", SITE, "GET", "zhangdian.approval.audit.view"),
+    Expected("view", "evidence-bundle", APPLICATION, "GET", "zhangdian.approval.audit.view"),
+    Expected("view", "annual-assessment", SITE, "GET", "zhangdian.approval.assessment.view"),
+    Expected("view", "annual-assessment.xlsx", SITE, "GET", "zhangdian.approval.assessment.view"),
+    Expected("view", "annual-assessment.pdf", SITE, "GET", "zhangdian.approval.assessment.view"),
+    Expected("view", "mark-unfit", SITE, "POST", "zhangdian.approval.authorization.manage"),
+    Expected(
+        "view",
+        "application-status",
+        SITE,
+        "GET",
+        "zope2.View",
+        "the public lookup; number and query code are the key",
+    ),
+    Expected("view", "sign-decision", APPLICATION, "POST", "zhangdian.approval.application.decide"),
+    Expected(
+        "view",
+        "decision-document",
+        SITE,
+        "GET",
+        "zope2.View",
+        "the decision PDF for whoever holds number and query code",
+    ),
+    Expected("view", "matters-export", MATTER_LIST, "GET", "zhangdian.approval.matter_list.manage"),
+    Expected("view", "matters-import", MATTER_LIST, "GET", "zhangdian.approval.matter_list.manage"),
+    Expected(
+        "view",
+        "approval-calendar-controlpanel",
+        PLONE_SITE,
+        "GET",
+        "zhangdian.approval.authorization.manage",
+    ),
+    # REST services (services/*/configure.zcml).
+    Expected("service", "@annual-assessment", SITE, "GET", "zhangdian.approval.assessment.view"),
+    Expected(
+        "service",
+        "@application-status",
+        SITE,
+        "GET",
+        "zope2.View",
+        "the public lookup; number and query code are the key",
+    ),
+    Expected("service", "@approval-queue", SITE, "GET", "zhangdian.approval.queue.view"),
+    Expected("service", "@audit-journal", SITE, "GET", "zhangdian.approval.audit.view"),
+    Expected(
+        "service",
+        "@authorization-check",
+        SITE,
+        "GET",
+        "zhangdian.approval.authorization.check_own",
+    ),
+    Expected("service", "@flowchart", MATTER, "GET", "zope2.View", "a published flowchart"),
+    Expected("service", "@matters", SITE, "GET", "zope2.View", "the published matter list"),
+    Expected(
+        "service",
+        "@my-authorizations",
+        SITE,
+        "GET",
+        "zhangdian.approval.authorization.check_own",
+    ),
+    Expected(
+        "service", "@sign-complete", APPLICATION, "POST", "zhangdian.approval.application.decide"
+    ),
+    Expected(
+        "service", "@sign-prepare", APPLICATION, "POST", "zhangdian.approval.application.decide"
+    ),
+    Expected(
+        "service", "@sign-server", APPLICATION, "POST", "zhangdian.approval.application.decide"
+    ),
+    Expected(
+        "service", "@spot-check-finding", SPOT_CHECK, "POST", "zhangdian.approval.spot_check.add"
+    ),
+    Expected("service", "@verify", SITE, "POST", "zope2.View", "anyone may verify a decision PDF"),
+    Expected(
+        "service",
+        "@verify",
+        SITE,
+        "GET",
+        "zope2.View",
+        "the holder checks the record with number and query code",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A view or service found in the component registry."""
+
+    kind: str
+    name: str
+    for_: str
+    method: str
+    permission_title: str | None  # None: public (no check at all)
+    zcml: str
+
+    @property
+    def key(self):
+        """What identifies it in EXPECTED."""
+        return (self.kind, self.name, self.for_, self.method if self.kind == "service" else None)
+
+
+def expected_key(entry):
+    """The key of an EXPECTED entry, comparable with Registered.key."""
+    return (entry.kind, entry.name, entry.for_, entry.method if entry.kind == "service" else None)
+
+
+def _registrations(registry, seen):
+    # Test layers stack registries: ours may sit below the one of the current test.
+    if id(registry) in seen:
+        return
+    seen.add(id(registry))
+    yield from registry.registeredAdapters()
+    for base in registry.__bases__:
+        yield from _registrations(base, seen)
+
+
+def _permission_title(factory):
+    # Five pages protect __call__, plone.rest services the whole class.
+    roles = getattr(factory, "__call____roles__", getattr(factory, "__roles__", ()))
+    if roles is None:
+        return None
+    return getattr(roles, "__name__", repr(roles))
+
+
+def registered_views():
+    """Every browser view and REST service registered by a ZCML file of our package."""
+    found = {}
+    for registration in _registrations(getGlobalSiteManager(), set()):
+        zcml = getattr(registration.info, "file", None) or ""
+        required = registration.required
+        if not zcml.startswith(PACKAGE_DIR) or registration.provided is not Interface:
+            continue
+        if len(required) != 2 or not required[1].isOrExtends(IBrowserRequest):
+            continue
+        kind, method, name = "view", None, registration.name
+        if "_application_json_" in name:
+            kind = "service"
+            method, name = name.split("_application_json_", 1)
+        item = Registered(
+            kind,
+            name,
+            required[0].__identifier__,
+            method,
+            _permission_title(registration.factory),
+            zcml[len(PACKAGE_DIR) + 1 :],
+        )
+        found[item.key] = item
+    return found
+
+
+def permission_title(permission_id):
+    """The title Zope checks for a permission id (None for the public ones)."""
+    if permission_id in PUBLIC:
+        return None
+    return getUtility(IPermission, name=permission_id).title
+
+
+class TestRegisteredPermissions:
+    """The registry and the table agree, view by view."""
+
+    @pytest.fixture(autouse=True)
+    def _registered(self, portal):
+        self.registered = registered_views()
+
+    def test_finds_our_views_and_services(self):
+        """The enumeration sees both kinds (else the comparisons below prove nothing)."""
+        kinds = {item.kind for item in self.registered.values()}
+        assert kinds == {"view", "service"}
+        assert len(self.registered) >= 30
+
+    def test_every_registration_is_in_the_table(self):
+        """A new view or service needs its line in EXPECTED."""
+        table = {expected_key(entry) for entry in EXPECTED}
+        missing = [item for key, item in self.registered.items() if key not in table]
+        assert missing == [], "registered but not in EXPECTED"
+
+    def test_every_table_entry_is_registered(self):
+        """No stale lines: the table describes what exists."""
+        stale = [entry for entry in EXPECTED if expected_key(entry) not in self.registered]
+        assert stale == []
+
+    def test_table_has_no_duplicates(self):
+        """One line per registration."""
+        keys = [expected_key(entry) for entry in EXPECTED]
+        assert len(keys) == len(set(keys))
+
+    @pytest.mark.parametrize("entry", EXPECTED, ids=lambda e: f"{e.kind}:{e.name}:{e.method}")
+    def test_permission(self, entry):
+        """Each one is protected by the permission the table names."""
+        item = self.registered[expected_key(entry)]
+        assert item.permission_title == permission_title(entry.permission), item.zcml
+
+    def test_public_permissions_are_justified(self):
+        """zope.Public / zope2.Public only with a written reason."""
+        reasons = {expected_key(entry): entry.public for entry in EXPECTED}
+        unexplained = [e for e in EXPECTED if e.permission in PUBLIC and not e.public]
+        unexplained += [
+            item
+            for key, item in self.registered.items()
+            if item.permission_title is None and not reasons.get(key)
+        ]
+        assert unexplained == []
+
+
+@pytest.fixture
+def contexts(functional_portal, functional_granted):
+    """Path (from the portal) of an object for each interface a view is registered for."""
+    portal = functional_portal
+    application = register_application_as(portal, "member", "XK-T-001")
+    login(portal, "workgroup")
+    try:
+        check = api.content.create(
+            container=portal["approvers"],
+            type="SpotCheck",
+            title="2026-Q1",
+            quarter="2026-Q1",
+            share=0.2,
+            seed="audit",
+        )
+    finally:
+        logout()
+    transaction.commit()
+    base = len(portal.absolute_url()) + 1
+    return {
+        SITE: "",
+        PLONE_SITE: "",
+        MATTER_LIST: "matters",
+        CATEGORY: "matters/jmss",
+        MATTER: "matters/jmss/xk-t-001",
+        ROSTER: "approvers",
+        AUTHORIZATION: functional_granted.absolute_url()[base:],
+        APPLICATION: application.absolute_url()[base:],
+        APPLICATION_FOLDER: "applications",
+        SPOT_CHECK: check.absolute_url()[base:],
+    }
+
+
+def refused(response):
+    """True when the portal refused anonymous: 401/403, or the redirect to the login form."""
+    if response.status_code in (401, 403):
+        return True
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and "login" in location
+
+
+def anonymous_call(session, entry, path):
+    """Call the view or service the way it is used, as anonymous, without following redirects."""
+    prefix = f"{path}/" if path else ""
+    name = entry.name if entry.kind == "service" else f"@@{entry.name}"
+    kwargs = {"allow_redirects": False}
+    if entry.method == "POST":
+        kwargs["json" if entry.kind == "service" else "data"] = {}
+    return session.request(entry.method, f"{prefix}{name}", **kwargs)
+
+
+def test_anonymous_is_refused_everywhere_but_the_public_ones(contexts, request_factory):
+    """Live, over HTTP: anonymous gets 401/403 (or the login form) on every non-public entry."""
+    rest = request_factory()
+    pages = request_factory(api=False)
+    pages.headers["Accept"] = "text/html"
+    wrong = []
+    for entry in EXPECTED:
+        session = rest if entry.kind == "service" else pages
+        response = anonymous_call(session, entry, contexts[entry.for_])
+        if refused(response) == bool(entry.public) or response.status_code >= 500:
+            wrong.append((entry.kind, entry.name, entry.method, response.status_code))
+    assert wrong == []
