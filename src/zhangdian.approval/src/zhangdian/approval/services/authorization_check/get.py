@@ -23,7 +23,9 @@ class AuthorizationCheckGet(Service):
                 _("error_check_no_matter", default="Name the matter: ?matter=CODE."),
             )
         brain = find_matter_by_code(code)
-        if brain is None:
+        matter = brain._unrestrictedGetObject() if brain is not None else None
+        # A draft is the working group's: to whoever may not read it, it does not exist yet.
+        if matter is None or not api.user.has_permission("View", obj=matter):
             return error(
                 self,
                 404,
@@ -34,7 +36,7 @@ class AuthorizationCheckGet(Service):
                     mapping={"code": code},
                 ),
             )
-        verdict = may_decide(api.user.get_current().getId(), brain._unrestrictedGetObject())
+        verdict = may_decide(api.user.get_current().getId(), matter)
         return {
             "matter": {"code": code, "title": brain.Title},
             "allowed": verdict.allowed,
