@@ -6,22 +6,16 @@ package, so a view added without a line in EXPECTED makes this test fail.
 
 from approval_testing import register_application_as
 from dataclasses import dataclass
-from pathlib import Path
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
-from zope.component import getGlobalSiteManager
+from registrations import registered_views
 from zope.component import getUtility
-from zope.interface import Interface
-from zope.publisher.interfaces.browser import IBrowserRequest
 from zope.security.interfaces import IPermission
 
 import pytest
 import transaction
-import zhangdian.approval
 
-
-PACKAGE_DIR = str(Path(zhangdian.approval.__file__).parent)
 PUBLIC = ("zope.Public", "zope2.Public")
 
 SITE = "Products.CMFCore.interfaces.ISiteRoot"
@@ -159,70 +153,9 @@ EXPECTED = (
 )
 
 
-@dataclass(frozen=True)
-class Registered:
-    """A view or service found in the component registry."""
-
-    kind: str
-    name: str
-    for_: str
-    method: str
-    permission_title: str | None  # None: public (no check at all)
-    zcml: str
-
-    @property
-    def key(self):
-        """What identifies it in EXPECTED."""
-        return (self.kind, self.name, self.for_, self.method if self.kind == "service" else None)
-
-
 def expected_key(entry):
     """The key of an EXPECTED entry, comparable with Registered.key."""
     return (entry.kind, entry.name, entry.for_, entry.method if entry.kind == "service" else None)
-
-
-def _registrations(registry, seen):
-    # Test layers stack registries: ours may sit below the one of the current test.
-    if id(registry) in seen:
-        return
-    seen.add(id(registry))
-    yield from registry.registeredAdapters()
-    for base in registry.__bases__:
-        yield from _registrations(base, seen)
-
-
-def _permission_title(factory):
-    # Five pages protect __call__, plone.rest services the whole class.
-    roles = getattr(factory, "__call____roles__", getattr(factory, "__roles__", ()))
-    if roles is None:
-        return None
-    return getattr(roles, "__name__", repr(roles))
-
-
-def registered_views():
-    """Every browser view and REST service registered by a ZCML file of our package."""
-    found = {}
-    for registration in _registrations(getGlobalSiteManager(), set()):
-        zcml = getattr(registration.info, "file", None) or ""
-        required = registration.required
-        if not zcml.startswith(PACKAGE_DIR) or registration.provided is not Interface:
-            continue
-        if len(required) != 2 or not required[1].isOrExtends(IBrowserRequest):
-            continue
-        kind, method, name = "view", None, registration.name
-        if "_application_json_" in name:
-            kind = "service"
-            method, name = name.split("_application_json_", 1)
-        item = Registered(
-            kind,
-            name,
-            required[0].__identifier__,
-            method,
-            _permission_title(registration.factory),
-            zcml[len(PACKAGE_DIR) + 1 :],
-        )
-        found[item.key] = item
-    return found
 
 
 def permission_title(permission_id):
