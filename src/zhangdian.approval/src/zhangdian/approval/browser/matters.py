@@ -2,6 +2,7 @@
 
 from plone import api
 from plone.batching import Batch
+from Products.ZCTextIndex.ParseTree import ParseError
 from Products.Five.browser import BrowserView
 from zhangdian.approval.content.matter_category import IMatterCategory
 from zhangdian.approval.flowchart import build_paths
@@ -48,7 +49,11 @@ def published_matters(container, text="", category=None, on_the_spot=False):
             if by_code:
                 return by_code
         query["SearchableText"] = _searchable(text)
-    return api.content.find(**query)
+    try:
+        return api.content.find(**query)
+    except ParseError:
+        # Nothing the text index can look for (punctuation only, stop words): no match.
+        return []
 
 
 def _int_param(value):
