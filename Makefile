@@ -20,7 +20,13 @@ ADDON := src/zhangdian.approval
 # Debian packages the portal needs at run time (CJK font for decision PDFs,
 # SoftHSM2 for the demo approvers' tokens) and those only the tests need.
 DEBIAN_PACKAGES := fonts-wqy-zenhei softhsm2 opensc
-DEBIAN_TEST_PACKAGES := poppler-utils chromium
+DEBIAN_TEST_PACKAGES := poppler-utils chromium postgresql
+# PostgreSQL for RelStorage (make start-relstorage and the storage tests).
+DEBIAN_RELSTORAGE_PACKAGES := postgresql
+PG_PORT ?= 5433
+NODES ?= 2
+SCALEOUT := $(BIN)/python instance/scripts/scaleout.py
+export ZODB_DSN ?= host=127.0.0.1 port=$(PG_PORT) dbname=zodb user=zope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export zope_i18n_compile_mo_files := true
 
@@ -62,6 +68,29 @@ site: instance runtime-deps ## Create the Plone site with the add-on (and demo d
 start: site $(if $(filter 1,$(DEMO)),test-pki) ## Start the portal on http://$(HOST):$(PORT)/Plone
 	@echo "Portal: http://$(HOST):$(PORT)/Plone  (admin / $(ADMIN_PASSWORD))"
 	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
+
+.PHONY: start-relstorage
+start-relstorage: site-relstorage ## Start NODES (2) Zope instances on ports PORT, PORT+1 sharing a local PostgreSQL
+	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(SCALEOUT) serve --nodes $(NODES) --port $(PORT) --host $(HOST)
+
+.PHONY: site-relstorage
+site-relstorage: instance runtime-deps relstorage-deps ## PostgreSQL on 127.0.0.1:PG_PORT; the FileStorage site converted to it, or a new one
+	$(SCALEOUT) postgres start --port $(PG_PORT)
+	$(SCALEOUT) configure --nodes $(NODES)
+	if $(SCALEOUT) is-empty && [ -s instance/var/filestorage/Data.fs ]; then \
+	    $(SCALEOUT) convert; fi
+	DEMO=$(DEMO) ADMIN_PASSWORD=$(ADMIN_PASSWORD) \
+	    $(BIN)/zconsole run instance/etc/zope-node1.conf instance/scripts/create_site.py
+	if [ "$(DEMO)" = 1 ]; then PKI_DIR=$(PKI_DIR) \
+	    $(BIN)/zconsole run instance/etc/zope-node1.conf instance/scripts/test_pki.py; fi
+
+.PHONY: stop-postgres
+stop-postgres: ## Stop the local PostgreSQL of start-relstorage
+	$(SCALEOUT) postgres stop
+
+.PHONY: relstorage-deps
+relstorage-deps:
+	@$(MAKE) --no-print-directory debian-packages PACKAGES="$(DEBIAN_RELSTORAGE_PACKAGES)"
 
 .PHONY: test-pki
 test-pki: site ## Demo/dev only: a test CA and SoftHSM2 tokens (PIN 123456) bound to the approvers
