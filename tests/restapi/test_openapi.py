@@ -1,5 +1,6 @@
 """services/openapi.yaml describes the services our ZCML registers, and what they answer."""
 
+from approval_testing import register_application_as
 from jsonschema import Draft202012Validator
 from pathlib import Path
 from registrations import PACKAGE_DIR
@@ -8,6 +9,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31
 
 import pytest
 import schemathesis
+import transaction
 import yaml
 
 
@@ -139,6 +141,29 @@ class TestLiveResponses:
         response = self.anon.get("@approval-queue")
         assert response.status_code == 401
         self.validate("/@approval-queue", "GET", response)
+
+    def test_application_status_found(self, functional_portal):
+        """@application-status of a submitted application, with its number and query code."""
+        application = register_application_as(functional_portal, "member", "XK-T-001")
+        transaction.commit()
+        response = self.anon.get(
+            "@application-status",
+            params={"number": application.number, "code": application.query_code},
+        )
+        assert response.status_code == 200, response.text
+        self.validate("/@application-status", "GET", response)
+
+    def test_approver_views(self, functional_granted, user_request):
+        """The approver's queue, authorisations and check."""
+        approver = user_request("approver1")
+        for path, params in (
+            ("@approval-queue", {}),
+            ("@my-authorizations", {}),
+            ("@authorization-check", {"matter": "XK-T-001"}),
+        ):
+            response = approver.get(path, params=params)
+            assert response.status_code == 200, response.text
+            self.validate(f"/{path}", "GET", response)
 
     def test_schema_violation_is_caught(self):
         """The check has teeth: @matters' answer is not an application status."""
