@@ -23,3 +23,25 @@ class TestAuthorizationCheckDrafts:
         )
         assert response.status_code == 200, response.text
         assert response.json()["matter"]["title"] == "烟草制品零售许可"
+
+
+class TestMatterCodesVocabulary:
+    """@vocabularies/zhangdian.approval.matter_codes lists what the user may read."""
+
+    @pytest.mark.parametrize("who", [None, "member"])
+    def test_no_drafts_for_the_public(self, functional_matter_list, user_request, who):
+        """The matters they may read: the published ones."""
+        response = user_request(who).get(
+            "@vocabularies/zhangdian.approval.matter_codes", params={"b_size": 100}
+        )
+        assert response.status_code == 200, response.text
+        tokens = {item["token"] for item in response.json()["items"]}
+        assert tokens == {"XK-T-001", "XK-T-002", "XK-T-101"}
+
+    def test_working_group_gets_drafts(self, functional_matter_list, user_request):
+        """The working group, who scopes authorisations, still sees every matter."""
+        response = user_request("workgroup").get(
+            "@vocabularies/zhangdian.approval.matter_codes", params={"b_size": 100}
+        )
+        tokens = {item["token"] for item in response.json()["items"]}
+        assert "XK-T-003" in tokens

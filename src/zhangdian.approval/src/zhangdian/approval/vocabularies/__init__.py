@@ -68,8 +68,9 @@ def appraisal_results(context):
 
 @provider(IVocabularyFactory)
 def matter_codes(context):
-    """Every matter on the list by code, titled "code name"."""
-    brains = api.content.find(portal_type="Matter", sort_on="matter_code", unrestricted=True)
+    """Every matter on the list the user may read, by code, titled "code name"."""
+    # Restricted: @vocabularies serves this to anyone, and drafts are the working group's.
+    brains = api.content.find(portal_type="Matter", sort_on="matter_code")
     return SimpleVocabulary(
         [
             SimpleTerm(value=b.matter_code, token=b.matter_code, title=f"{b.matter_code} {b.Title}")
