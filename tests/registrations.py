@@ -5,6 +5,7 @@ from pathlib import Path
 from zope.component import getGlobalSiteManager
 from zope.interface import Interface
 from zope.publisher.interfaces.browser import IBrowserRequest
+from zope.schema.interfaces import IVocabularyFactory
 
 import zhangdian.approval
 
@@ -71,3 +72,22 @@ def registered_views():
         )
         found[item.key] = item
     return found
+
+
+def _utility_registrations(registry, seen):
+    if id(registry) in seen:
+        return
+    seen.add(id(registry))
+    yield from registry.registeredUtilities()
+    for base in registry.__bases__:
+        yield from _utility_registrations(base, seen)
+
+
+def registered_vocabularies():
+    """The names of the vocabularies a ZCML file of our package registers."""
+    return {
+        registration.name
+        for registration in _utility_registrations(getGlobalSiteManager(), set())
+        if (getattr(registration.info, "file", None) or "").startswith(PACKAGE_DIR)
+        and registration.provided.isOrExtends(IVocabularyFactory)
+    }

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
+from plone.app.content.browser.vocabulary import PERMISSIONS as VOCABULARY_PERMISSIONS
 from registrations import registered_views
+from registrations import registered_vocabularies
 from zope.component import getUtility
 from zope.security.interfaces import IPermission
 
@@ -210,6 +212,32 @@ class TestRegisteredPermissions:
             if item.permission_title is None and not reasons.get(key)
         ]
         assert unexplained == []
+
+
+# @vocabularies serves a named vocabulary with View unless plone.app.content PERMISSIONS
+# names a stronger permission: each of ours says why anyone may read it.
+PUBLIC_VOCABULARIES = {
+    "zhangdian.approval.applicant_kinds": "fixed labels",
+    "zhangdian.approval.appraisal_results": "fixed labels",
+    "zhangdian.approval.material_forms": "fixed labels",
+    "zhangdian.approval.risk_levels": "fixed labels",
+    "zhangdian.approval.matter_categories": "the categories of the public matter list",
+    "zhangdian.approval.matter_codes": "a restricted query: the matters the user may read",
+    "zhangdian.approval.application_materials": "its matter's table; needs View on the application",
+}
+
+
+def test_every_vocabulary_is_accounted_for(portal):
+    """A new vocabulary is either protected in PERMISSIONS or listed as public with a reason."""
+    ours = registered_vocabularies()
+    assert len(ours) >= 7
+    unexplained = {
+        name
+        for name in ours
+        if name not in VOCABULARY_PERMISSIONS and not PUBLIC_VOCABULARIES.get(name)
+    }
+    assert unexplained == set()
+    assert set(PUBLIC_VOCABULARIES) <= ours
 
 
 @pytest.fixture
