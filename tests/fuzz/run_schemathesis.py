@@ -9,11 +9,14 @@ Environment (all optional):
   FUZZ_PASSWORD      their password, default the demo password zhangdian-demo
   FUZZ_MAX_EXAMPLES  test cases per operation and phase, default 25
   FUZZ_TIMEOUT       seconds allowed for each request, default 20
+  FUZZ_DEADLINE      seconds allowed for the whole run, default 900
   FUZZ_SEED          makes a run reproducible
-  FUZZ_REPORT_DIR    where the JUnit report goes, default ./schemathesis-report
+  FUZZ_REPORT_DIR    where the JUnit report goes, default instance/var/schemathesis
   FUZZ_ALL_METHODS   1 to also send the QUERY method (plone.rest answers it with a 500)
+  FUZZ_UPDATE_BASELINE  1 to add this run's failures to baseline.json (then say why in it)
 
-Exit status: schemathesis's (0 when nothing was found), 2 when the portal is unreachable.
+Exit status: schemathesis's (0 when nothing new was found), 2 when the portal is unreachable,
+3 when the deadline stopped the run.
 """
 
 from pathlib import Path
@@ -26,10 +29,12 @@ import sys
 import tempfile
 
 
-DOCUMENT = (
-    Path(__file__).resolve().parents[2]
-    / "src/zhangdian.approval/src/zhangdian/approval/services/openapi.yaml"
-)
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENT = ROOT / "src/zhangdian.approval/src/zhangdian/approval/services/openapi.yaml"
+# Git ignores instance/var/.
+REPORT_DIR = ROOT / "instance" / "var" / "schemathesis"
+# Failures accepted because they are not ours to fix (each entry says why).
+BASELINE = Path(__file__).with_name("baseline.json")
 # Server errors, statuses and bodies the document does not list, wrong content types.
 CHECKS = (
     "not_a_server_error",
@@ -52,9 +57,11 @@ def settings():
         ),
         "max_examples": int(os.environ.get("FUZZ_MAX_EXAMPLES", "25")),
         "timeout": float(os.environ.get("FUZZ_TIMEOUT", "20")),
+        "deadline": float(os.environ.get("FUZZ_DEADLINE", "900")),
         "seed": os.environ.get("FUZZ_SEED"),
-        "report_dir": os.environ.get("FUZZ_REPORT_DIR", "schemathesis-report"),
+        "report_dir": os.environ.get("FUZZ_REPORT_DIR", str(REPORT_DIR)),
         "all_methods": os.environ.get("FUZZ_ALL_METHODS") == "1",
+        "update_baseline": os.environ.get("FUZZ_UPDATE_BASELINE") == "1",
     }
 
 
@@ -134,6 +141,10 @@ def command(config, config_path):
         "--report-dir",
         config["report_dir"],
     ]
+    if BASELINE.exists():
+        args += ["--baseline", str(BASELINE)]
+    if config["update_baseline"]:
+        args.append("--baseline-update")
     if config["seed"]:
         args += ["--seed", config["seed"]]
     return args
@@ -154,7 +165,11 @@ def main():
     config_path = config_file(parameters, config)
     try:
         args = command(config, config_path)
-        return subprocess.run(args, check=False).returncode  # noqa: S603 (our own arguments)
+        run = subprocess.run(args, check=False, timeout=config["deadline"])  # noqa: S603
+        return run.returncode
+    except subprocess.TimeoutExpired:
+        print(f"Stopped after FUZZ_DEADLINE={config['deadline']:.0f} s.", file=sys.stderr)  # noqa: T201
+        return 3
     finally:
         os.unlink(config_path)
 
