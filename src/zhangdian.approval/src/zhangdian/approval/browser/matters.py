@@ -8,9 +8,10 @@ from zhangdian.approval.content.matter_category import IMatterCategory
 from zhangdian.approval.flowchart import build_paths
 from zhangdian.approval import _
 from zhangdian.approval.flowchart import render_svg
-from zhangdian.approval.subscribers.matter_changes import changes_of
+from zhangdian.approval.subscribers.matter_changes import ANNOTATION_KEY
 from zhangdian.approval.vocabularies import MATERIAL_FORM_TITLES
 from zhangdian.approval.vocabularies import RISK_LEVEL_TITLES
+from zope.annotation.interfaces import IAnnotations
 
 import re
 
@@ -200,7 +201,8 @@ class MatterListChanges(BrowserView):
                 portal_type="Matter", path="/".join(self.context.getPhysicalPath())
             )
         }
-        log = changes_of(self.context)
+        # Read without creating: an anonymous GET must not write to the database.
+        log = IAnnotations(self.context).get(ANNOTATION_KEY) or {}
         result = []
         for key in reversed(log.keys()):
             entry = log[key]
