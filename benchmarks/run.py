@@ -7,7 +7,13 @@ import sys
 
 
 HERE = Path(__file__).parent
-BENCHMARKS = ["matter_list.py"]
+BENCHMARKS = [
+    "matter_list.py",
+    "authorization_change.py",
+    "decision_signing.py",
+    "audit_chain.py",
+    "scaleout.py",
+]
 
 
 def main():

@@ -176,8 +176,9 @@ def database_is_empty():
         return cursor.fetchone()[0] == 0
 
 
-def convert(instance):
+def convert(instance, dsn=None):
     """Copy the FileStorage database and its blobs into the (empty) RelStorage database."""
+    dsn = dsn or os.environ["ZODB_DSN"]
     var = Path(instance).resolve() / "var"
     config = var / "zodbconvert.conf"
     config.write_text(
@@ -194,7 +195,7 @@ def convert(instance):
   shared-blob-dir false
   blob-dir {var}/blobcache-convert
   <postgresql>
-    dsn {os.environ["ZODB_DSN"]}
+    dsn {dsn}
   </postgresql>
 </relstorage>
 """,

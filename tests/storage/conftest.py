@@ -24,7 +24,7 @@ import scaleout  # noqa: E402
 
 DEMO_PASSWORD = "zhangdian-demo"
 STORAGES = ("filestorage", "relstorage")
-READY_CASES = 4
+READY_CASES = 8
 START_TIMEOUT = 120
 JSON = {"Accept": "application/json"}
 
@@ -46,8 +46,9 @@ class Cluster:
         self.env = env
         self.nodes = 2 if storage == "relstorage" else 1
         self.ports = [free_port() for _ in range(self.nodes)]
-        self.processes = []
+        self.processes = {}
         self.cases = []
+        self.codes = {}
 
     def config(self, node, suffix):
         """The node's zope.conf or zope.ini."""
@@ -69,25 +70,25 @@ class Cluster:
             text=True,
         ).stdout
 
-    def start(self):
-        """Start every node and wait until each answers."""
-        for node, port in enumerate(self.ports, start=1):
-            log = (self.home / f"node{node}.log").open("ab")
-            self.processes.append(
-                subprocess.Popen(
-                    [
-                        BIN / "runwsgi",
-                        self.config(node, "ini"),
-                        "http_host=127.0.0.1",
-                        f"http_port={port}",
-                    ],
-                    env=self.env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
+    def start(self, nodes=None):
+        """Start the nodes (all by default) and wait until each answers."""
+        nodes = range(self.nodes) if nodes is None else nodes
+        for node in nodes:
+            log = (self.home / f"node{node + 1}.log").open("ab")
+            self.processes[node] = subprocess.Popen(
+                [
+                    BIN / "runwsgi",
+                    self.config(node + 1, "ini"),
+                    "http_host=127.0.0.1",
+                    f"http_port={self.ports[node]}",
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + START_TIMEOUT
-        for url, process in zip(self.urls, self.processes, strict=True):
+        for node in nodes:
+            url, process = self.urls[node], self.processes[node]
             while True:
                 if process.poll() is not None:
                     raise RuntimeError(f"{url} did not start; see {self.home}/node*.log")
@@ -103,11 +104,17 @@ class Cluster:
 
     def stop(self):
         """Stop every node (SIGTERM, as a service manager would)."""
-        for process in self.processes:
+        for process in self.processes.values():
             process.send_signal(signal.SIGTERM)
-        for process in self.processes:
+        for process in self.processes.values():
             process.wait(timeout=60)
-        self.processes = []
+        self.processes = {}
+
+    def kill(self, node=0):
+        """Kill one node outright (SIGKILL: no clean-up, as a power cut would)."""
+        process = self.processes.pop(node)
+        process.kill()
+        process.wait(timeout=60)
 
     def session(self, userid, node=0):
         """A JSON session for a demo user on one node."""
@@ -118,16 +125,29 @@ class Cluster:
         return session
 
 
+class Postgres:
+    """A PostgreSQL cluster of its own on a free loopback port."""
+
+    def __init__(self):
+        self.base = Path(tempfile.mkdtemp(prefix="zd-postgres-"))
+        self.base.chmod(0o755)  # initdb runs as the postgres account when the tests run as root
+        self.data = self.base / "data"
+        self.port = free_port()
+        self.dsn = scaleout.postgres_start(self.data, self.port)
+
+    def restart(self):
+        """Stop (fast: connections are cut) and start again."""
+        scaleout.postgres_stop(self.data)
+        scaleout.postgres_start(self.data, self.port)
+
+
 @pytest.fixture(scope="session")
 def postgres():
-    """A PostgreSQL cluster of its own on a free loopback port, removed afterwards."""
-    base = Path(tempfile.mkdtemp(prefix="zd-postgres-"))
-    base.chmod(0o755)  # initdb runs as the postgres account when the tests run as root
-    data = base / "data"
-    dsn = scaleout.postgres_start(data, free_port())
-    yield dsn
-    scaleout.postgres_stop(data)
-    shutil.rmtree(base, ignore_errors=True)
+    """The tests' PostgreSQL, removed afterwards."""
+    server = Postgres()
+    yield server
+    scaleout.postgres_stop(server.data)
+    shutil.rmtree(server.base, ignore_errors=True)
 
 
 @pytest.fixture(scope="module", params=STORAGES)
@@ -137,7 +157,7 @@ def cluster(request, tmp_path_factory):
     home = tmp_path_factory.mktemp(storage)
     env = {**os.environ, "SOFTHSM2_CONF": str(home / "pki" / "softhsm" / "softhsm2.conf")}
     if storage == "relstorage":
-        env["ZODB_DSN"] = request.getfixturevalue("postgres")
+        env["ZODB_DSN"] = request.getfixturevalue("postgres").dsn
     instance = home / "instance"
     subprocess.run(
         [
@@ -162,7 +182,8 @@ def cluster(request, tmp_path_factory):
         APPROVERS="approver1",
     )
     ready = portal.zconsole(Path(__file__).parent / "ready_cases.py", COUNT=str(READY_CASES))
-    portal.cases = json.loads(ready.strip().splitlines()[-1])["paths"]
+    prepared = json.loads(ready.strip().splitlines()[-1])
+    portal.cases, portal.codes = prepared["paths"], prepared["codes"]
     portal.start()
     yield portal
     portal.stop()

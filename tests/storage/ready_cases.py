@@ -1,6 +1,6 @@
 """zconsole script: N applications of applicant1, accepted by approver1, checklist ticked.
 
-Prints {"paths": [...], "materials": [...]} as JSON on its last line. Environment: COUNT
+Prints {"paths": [...], "materials": [...], "codes": {path: query code}} as JSON on its last line. Environment: COUNT
 (default 1), SITE_ID (Plone), ACCEPT (default 1; 0 leaves them submitted, checklist empty).
 """
 
@@ -51,7 +51,8 @@ def main(app):
     transaction.commit()
     matter = site.unrestrictedTraverse(paths[0]).matter_object()
     materials = [row["name"] for row in matter.materials]
-    print(json.dumps({"paths": paths, "materials": materials}))  # noqa: T201
+    codes = {path: site.unrestrictedTraverse(path).query_code for path in paths}
+    print(json.dumps({"paths": paths, "materials": materials, "codes": codes}))  # noqa: T201
 
 
 main(app)  # noqa: F821 - provided by zconsole run

@@ -1,6 +1,9 @@
 """Decisions on FileStorage and on two RelStorage nodes: concurrency, visibility, restarts."""
 
+import pytest
+import requests
 import threading
+import time
 
 
 PIN = "123456"
@@ -109,3 +112,74 @@ class TestRestart:
         assert again["head"] == head
         assert again["verification"]["ok"] is True
         assert len(decisions_of(cluster, path)) == 1
+
+
+def verified(cluster, path, node=0):
+    """The public verification of the application's decision (number + query code)."""
+    number = path.rsplit("/", 1)[1].upper()
+    return requests.get(
+        f"{cluster.urls[node]}/@verify",
+        params={"number": number, "code": cluster.codes[path]},
+        headers={"Accept": "application/json"},
+        timeout=60,
+    )
+
+
+def swallow_disconnect(call):
+    """Run `call`; a connection cut by the killed server is the expected outcome."""
+    try:
+        return call()
+    except requests.ConnectionError:
+        return None
+
+
+class TestKilledMidDecision:
+    """The node dies during a signed decision: the application is fully decided or untouched."""
+
+    @pytest.mark.parametrize(("case", "delay"), [(3, 0.05), (4, 0.25), (5, 0.6), (6, 1.5)])
+    def test_decided_with_everything_or_untouched(self, cluster, case, delay):
+        path = cluster.cases[case]
+        request = threading.Thread(
+            target=swallow_disconnect, args=(lambda: sign(cluster, path, 0),)
+        )
+        request.start()
+        time.sleep(delay)
+        cluster.kill(0)
+        request.join()
+        cluster.start([0])
+        state = cluster.session("approver1").get(url(cluster, path), timeout=30).json()
+        recorded = decisions_of(cluster, path)
+        if state["review_state"] == "approved":
+            assert len(recorded) == 1
+            report = verified(cluster, path).json()
+            assert report["ok"] is True and report["matches_record"] is True
+        else:
+            assert state["review_state"] == "accepted"
+            assert recorded == []
+            assert verified(cluster, path).status_code == 404
+            assert sign(cluster, path, 0).status_code == 200
+        assert journal(cluster)["verification"]["ok"] is True
+
+
+class TestDatabaseRestart:
+    @pytest.mark.parametrize("cluster", ["relstorage"], indirect=True)
+    def test_nodes_carry_on_after_postgres_restarts(self, cluster, postgres):
+        """PostgreSQL restarts under both nodes: they reconnect, nothing is lost."""
+        decided = cluster.cases[1]
+        path = cluster.cases[7]
+        postgres.restart()
+        for node in range(cluster.nodes):
+            answers = [
+                cluster.session("approver1", node).get(url(cluster, path, node), timeout=30)
+                for _attempt in range(3)
+            ]
+            assert answers[-1].status_code == 200, [a.status_code for a in answers]
+            assert all("Traceback" not in answer.text for answer in answers)
+        assert sign(cluster, path, 1).status_code == 200
+        for node in range(cluster.nodes):
+            states = [
+                cluster.session("approver1", node).get(url(cluster, p, node), timeout=30).json()
+                for p in (decided, path)
+            ]
+            assert [state["review_state"] for state in states] == ["approved", "approved"]
+        assert journal(cluster)["verification"]["ok"] is True
