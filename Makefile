@@ -132,6 +132,10 @@ debian-packages:
 test: install system-deps ## Install what is missing and run the whole test suite
 	$(BIN)/pytest tests $(PYTEST_ARGS)
 
+.PHONY: fuzz
+fuzz: install ## schemathesis against the running portal (make start first) with services/openapi.yaml
+	FUZZ_URL=http://$(HOST):$(PORT)/Plone $(BIN)/python tests/fuzz/run_schemathesis.py
+
 .PHONY: lint
 lint: install ## ruff and zpretty
 	$(BIN)/ruff check src tests instance/scripts benchmarks

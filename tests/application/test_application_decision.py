@@ -16,6 +16,7 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from zhangdian.approval import signatures
 from zhangdian.approval.audit import journal
+from zhangdian.approval.browser.applications import ApprovalQueueView
 from zhangdian.approval.signatures import PENDING_KEY
 from zhangdian.approval.signatures import sign_with_server_token
 from zhangdian.approval.signing.agent import create_server
@@ -252,6 +253,22 @@ class TestAgentAndVerification:
         application = functional_portal["applications"][accepted.rsplit("/", 1)[1]]
         assert IAnnotations(application).get(PENDING_KEY, {}) == {}
 
+    @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+    def test_json_services_want_the_json_media_type(
+        self, accepted, user_request, functional_portal, content_type
+    ):
+        """A cross-site form cannot post a JSON-looking body to a service without CSRF check."""
+        response = user_request("approver1").post(
+            f"{accepted}/@sign-prepare",
+            data='{"transition": "approve", "reason": ""}',
+            headers={"Content-Type": content_type},
+        )
+        assert response.status_code == 415
+        assert response.json()["type"] == "bad_content_type"
+        transaction.begin()
+        application = functional_portal["applications"][accepted.rsplit("/", 1)[1]]
+        assert IAnnotations(application).get(PENDING_KEY, {}) == {}
+
     def test_malformed_json_and_unsigned_transition(self, accepted, user_request):
         approver = user_request("approver1")
         response = approver.post(
@@ -327,6 +344,20 @@ class TestLists:
         assert "zd-deadline-overdue" in queue.text
         others = html_session("workgroup").get(f"{functional_portal.absolute_url()}/applications")
         assert "ZD-2026-000001" in others.text  # the working group oversees all
+
+    def test_queue_page_is_paged_and_keeps_its_filters(
+        self, accepted, functional_portal, user_request, monkeypatch
+    ):
+        monkeypatch.setattr(ApprovalQueueView, "page_size", 1)
+        submit(user_request("member"), functional_portal)
+        queue = f"{functional_portal.absolute_url()}/@@approval-queue"
+        first = html_session("approver1").get(queue, params={"matter": "XK-T-001"})
+        assert first.text.count("ZD-2026-00000") == 1
+        assert "ZD-2026-000001" in first.text  # accepted first: it is due, the other is not yet
+        later = re.search(r'href="([^"]*@@approval-queue\?[^"]*)"', first.text).group(1)
+        assert "matter=XK-T-001" in later and "b_start=1" in later
+        second = html_session("approver1").get(later.replace("&amp;", "&"))
+        assert "ZD-2026-000002" in second.text and "ZD-2026-000001" not in second.text
 
 
 class TestConflictRetry:

@@ -123,6 +123,24 @@ class TestQueueAndStatus:
         assert member["authorized"] is False
         assert member["items"] == []
 
+    def test_queue_is_batched_due_first(self, rest, user_request):
+        """Three applications in approver1's queue, read one per batch in due order."""
+        for _ in range(3):
+            submit(user_request("member"), rest)
+        url = f"{rest.absolute_url()}/@approval-queue"
+        whole = user_request("approver1").get(url).json()
+        first = user_request("approver1").get(url, params={"b_size": 1}).json()
+        assert first["items_total"] == whole["items_total"] == 3
+        assert [item["@id"] for item in first["items"]] == [whole["items"][0]["@id"]]
+        assert "b_start=1" in first["batching"]["next"]
+        second = user_request("approver1").get(first["batching"]["next"]).json()
+        assert [item["@id"] for item in second["items"]] == [whole["items"][1]["@id"]]
+        assert "batching" not in whole
+        for bad in ({"b_size": -1}, {"b_start": "x"}, {"b_size": 0}):
+            response = user_request("approver1").get(url, params=bad)
+            assert response.status_code == 400, bad
+            assert response.json()["type"] == "BadRequest"
+
     def test_queue_bad_state_and_anonymous(self, rest, user_request):
         url = f"{rest.absolute_url()}/@approval-queue"
         response = user_request("approver1").get(url, params={"review_state": "approved"})

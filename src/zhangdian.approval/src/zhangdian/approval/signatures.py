@@ -125,6 +125,10 @@ MESSAGES = {
         "recorded. Try again in a moment.",
     ),
     "bad_json": _("sign_bad_json", default="The request body is not a JSON object."),
+    "bad_content_type": _(
+        "error_json_content_type",
+        default="Send the request body as JSON with the header Content-Type: application/json.",
+    ),
     "server_signing_off": _(
         "sign_server_signing_off",
         default="Signing with a server-side token is not configured; use the signing agent "
@@ -421,7 +425,14 @@ def _bad_field(field):
 
 
 def json_from_request(request):
-    """The JSON object of a request body; SignatureRefused when it is not one."""
+    """The JSON object of a request body; SignatureRefused when it is not one.
+
+    The JSON services switch CSRF protection off, as plone.restapi's own do; requiring the
+    JSON media type keeps a cross-site form (text/plain, no preflight) from posting to them.
+    """
+    media_type = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise SignatureRefused("bad_content_type", MESSAGES["bad_content_type"], status=415)
     try:
         data = json_body(request)
     except DeserializationError as error:

@@ -7,6 +7,7 @@ from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator as checkCSRF
 from zExceptions import BadRequest
 from zExceptions import NotFound
+from urllib.parse import urlencode
 from zope.i18n import translate
 
 import transaction
@@ -180,7 +181,28 @@ def application_row(application):
     }
 
 
-class ApprovalQueueView(BrowserView):
+class PagedRows:
+    """Pages of `page_size` rows addressed by the request's b_start."""
+
+    page_size = 50
+
+    def start(self):
+        """The index of this page's first row (b_start, 0 when missing or bad)."""
+        try:
+            return max(int(self.request.form.get("b_start", 0)), 0)
+        except (TypeError, ValueError):
+            return 0
+
+    def neighbours(self, total):
+        """b_start of the previous and the next page (None where there is none)."""
+        start = self.start()
+        return {
+            "newer": max(start - self.page_size, 0) if start > 0 else None,
+            "older": start + self.page_size if start + self.page_size < total else None,
+        }
+
+
+class ApprovalQueueView(PagedRows, BrowserView):
     """The approver's queue: applications they may act on now, due date first."""
 
     states = OPEN_STATES
@@ -203,15 +225,27 @@ class ApprovalQueueView(BrowserView):
         """The matter code filter."""
         return str(self.request.form.get("matter", "") or "").strip().upper() or None
 
-    def items(self):
-        """Rows of the queue."""
+    @memoize
+    def applications(self):
+        """Everything in the queue under the filters, due first."""
         states = [self.selected_state()] if self.selected_state() else OPEN_STATES
-        return [
-            application_row(application)
-            for application in applications_for_queue(
-                self.userid(), states=states, matter_code=self.selected_matter()
-            )
-        ]
+        return applications_for_queue(
+            self.userid(), states=states, matter_code=self.selected_matter()
+        )
+
+    def items(self):
+        """Rows of this page of the queue."""
+        page = self.applications()[self.start() : self.start() + self.page_size]
+        return [application_row(application) for application in page]
+
+    def pages(self):
+        """Query strings of the previous and the next page (None where there is none)."""
+        filters = {"review_state": self.selected_state(), "matter": self.selected_matter()}
+        filters = {key: value for key, value in filters.items() if value}
+        return {
+            side: urlencode({**filters, "b_start": start}) if start is not None else None
+            for side, start in self.neighbours(len(self.applications())).items()
+        }
 
     def statistics(self):
         """Decided today / this month and the on-time rate."""
@@ -297,18 +331,10 @@ class SignDecisionForm(BrowserView):
         return request.response.redirect(url)
 
 
-class ApplicationsListingView(BrowserView):
+class ApplicationsListingView(PagedRows, BrowserView):
     """The applications folder: what the user may see (an applicant: their own), newest first."""
 
     table_macros = ViewPageTemplateFile("templates/application_table.pt")
-    page_size = 50
-
-    def start(self):
-        """The index of this page's first application (b_start, 0 when missing or bad)."""
-        try:
-            return max(int(self.request.form.get("b_start", 0)), 0)
-        except (TypeError, ValueError):
-            return 0
 
     @memoize
     def brains(self):
@@ -327,11 +353,7 @@ class ApplicationsListingView(BrowserView):
 
     def pages(self):
         """b_start of the newer and the older page (None where there is none)."""
-        start, total = self.start(), len(self.brains())
-        return {
-            "newer": max(start - self.page_size, 0) if start > 0 else None,
-            "older": start + self.page_size if start + self.page_size < total else None,
-        }
+        return self.neighbours(len(self.brains()))
 
     def can_add(self):
         """True when the user may submit an application here."""

@@ -3,10 +3,9 @@
 from plone import api
 from plone.restapi.batching import HypermediaBatch
 from plone.restapi.services import Service
-from zhangdian.approval import _
 from zhangdian.approval.browser.matters import published_matters
 from zhangdian.approval.content.matter_list import IMatterList
-from zhangdian.approval.services.errors import error
+from zhangdian.approval.services.errors import bad_batch
 from zhangdian.approval.vocabularies import RISK_LEVEL_TITLES
 from zope.i18n import translate
 
@@ -31,36 +30,14 @@ def matter_summary(brain, categories, request):
     }
 
 
-def valid_batch(form):
-    """True unless b_start or b_size is given and is not a whole number in range."""
-    for key, least in (("b_start", 0), ("b_size", 1)):
-        if key not in form:
-            continue
-        try:
-            if int(form[key]) < least:
-                return False
-        except (TypeError, ValueError):
-            return False
-    return True
-
-
 class MattersGet(Service):
     """The published matter list (事项清单), filtered by q, category and on_the_spot."""
 
     def reply(self):
         form = self.request.form
-        if not valid_batch(form):
-            # plone.restapi's batch fails with a 500 on a negative size.
-            return error(
-                self,
-                400,
-                "BadRequest",
-                _(
-                    "error_matters_batch",
-                    default="b_start must be a whole number of 0 or more and b_size one of 1 "
-                    "or more.",
-                ),
-            )
+        refused = bad_batch(self)
+        if refused is not None:
+            return refused
         matter_list = self._matter_list()
         if matter_list is None:
             return {"@id": f"{self.context.absolute_url()}/@matters", "items": [], "items_total": 0}
