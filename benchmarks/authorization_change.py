@@ -10,9 +10,10 @@ No HTTP server: both scripts run in zconsole. Prints a table; asserts nothing ab
 from importlib.metadata import version
 from pathlib import Path
 
+from instances import new_demo_site
+
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
@@ -76,22 +77,7 @@ def main():
     """Build, seed, measure, print."""
     started = time.perf_counter()
     count = COUNT
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    subprocess.run(
-        [
-            BIN / "mkwsgiinstance",
-            "-s",
-            ROOT / "instance" / "skel",
-            "-d",
-            INSTANCE,
-            "-u",
-            "admin:admin",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    zconsole(ROOT / "instance" / "scripts" / "create_site.py", DEMO="1")
+    new_demo_site(OUT, INSTANCE, zconsole)
     print(f"demo site created ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     seeded = zconsole(SEED, stdout=subprocess.PIPE, N=count)
     seed = dict(field.split("=") for field in seeded.strip().splitlines()[-1].split())

@@ -7,9 +7,10 @@ importer, and times again. Prints a table; asserts nothing about speed.
 
 from pathlib import Path
 
+from instances import new_demo_site
+
 import json
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -105,22 +106,7 @@ def measure(port, label, rows):
 
 def main():
     """Build, serve, measure, seed, measure again, print."""
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    subprocess.run(
-        [
-            BIN / "mkwsgiinstance",
-            "-s",
-            ROOT / "instance" / "skel",
-            "-d",
-            INSTANCE,
-            "-u",
-            "admin:admin",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    zconsole(ROOT / "instance" / "scripts" / "create_site.py", DEMO="1")
+    new_demo_site(OUT, INSTANCE, zconsole)
     rows = []
     port = free_port()
     server = serve(port)

@@ -18,6 +18,7 @@ ROUNDS (default 15).
 from pathlib import Path
 
 import authorization_change as base
+from instances import new_instance
 import json
 import os
 import requests
@@ -189,13 +190,8 @@ def main():
     if not (SOURCE / "var" / "filestorage" / "Data.fs").exists():
         log("no seeded database yet: running authorization_change.py first")
         base.main()
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
     instance = OUT / "instance"
-    run(
-        [BIN / "mkwsgiinstance", "-s", ROOT / "instance" / "skel", "-d", instance, "-u", "a:a"],
-        os.environ,
-    )
+    new_instance(OUT, instance)
     for part in ("filestorage", "blobstorage"):
         shutil.copytree(SOURCE / "var" / part, instance / "var" / part, dirs_exist_ok=True)
     env = {**os.environ, "SOFTHSM2_CONF": str(OUT / "pki" / "softhsm" / "softhsm2.conf")}
