@@ -206,6 +206,8 @@ def convert(instance, dsn=None):
 
 def serve(instance, nodes=2, port=8080, host="localhost"):
     """Run the nodes on consecutive ports until interrupted; stop them all together."""
+    # A service manager stops us with SIGTERM: stop the nodes as on Ctrl-C.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     processes = []
     for node in range(1, nodes + 1):
         ini = Path(instance) / "etc" / f"zope-node{node}.ini"

@@ -184,6 +184,8 @@ def cluster(request, tmp_path_factory):
     ready = portal.zconsole(Path(__file__).parent / "ready_cases.py", COUNT=str(READY_CASES))
     prepared = json.loads(ready.strip().splitlines()[-1])
     portal.cases, portal.codes = prepared["paths"], prepared["codes"]
-    portal.start()
-    yield portal
-    portal.stop()
+    try:
+        portal.start()
+        yield portal
+    finally:
+        portal.stop()
