@@ -42,45 +42,64 @@ def chromium():
         browser.close()
 
 
-class Visitor:
-    """One person's browser contexts: one per width and language, logged in alike."""
+class Person:
+    """One person's browser: a context per width and language, each logged in alike."""
 
-    def __init__(self, browser, base, journey):
+    def __init__(self, browser, base, journey, userid=None):
         self.browser = browser
         self.base = base
         self.journey = journey
+        self.userid = userid
         self.contexts = []
+        self.pages = {}
 
-    def context(self, width="desktop", language="zh-CN"):
-        """A new browser context (cookies of its own) at a width, in a language."""
-        context = self.browser.new_context(
-            viewport=WIDTHS[width],
-            locale=language,
-            extra_http_headers={"Accept-Language": language},
-            is_mobile=width == "phone",
-            has_touch=width == "phone",
-            accept_downloads=True,
-        )
-        context.set_default_timeout(15_000)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.zd_width, page.zd_language = width, language
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.zd_errors = errors
-        return page
+    def page(self, width="desktop", language="zh-CN"):
+        """The page of this person at a width, in a language (logged in on first use)."""
+        if (width, language) not in self.pages:
+            context = self.browser.new_context(
+                viewport=WIDTHS[width],
+                locale=language,
+                extra_http_headers={"Accept-Language": language},
+                is_mobile=width == "phone",
+                has_touch=width == "phone",
+                accept_downloads=True,
+            )
+            context.set_default_timeout(15_000)
+            self.contexts.append(context)
+            page = context.new_page()
+            page.zd_width, page.zd_language = width, language
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.zd_errors = errors
+            if self.userid:
+                log_in(page, self.base, self.userid)
+            self.pages[width, language] = page
+        return self.pages[width, language]
+
+    # Journey 1 opens a fresh page per combination with `context`.
+    context = page
 
     def all(self):
         """Every (width, language) pair."""
         return [(w, lang) for w in WIDTHS for lang in LANGUAGES]
 
     def shot(self, page, step):
-        """Save a full-page screenshot journey-step-width-language.png."""
+        """Save a full-page screenshot journey-step-width-language.png (no script errors)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = f"{self.journey}-{step}-{page.zd_width}-{LANGUAGES[page.zd_language]}.png"
         page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
         assert not page.zd_errors, page.zd_errors
         return name
+
+    def tour(self, url, step, check):
+        """Open `url` at every width and language, run check(page, language), screenshot."""
+        for width, language in self.all():
+            page = self.page(width, language)
+            page.goto(url)
+            check(page, language)
+            # Nothing wider than the screen, phone included.
+            assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
+            self.shot(page, step)
 
     def close(self):
         """Close every context."""
@@ -90,18 +109,18 @@ class Visitor:
 
 @pytest.fixture
 def visitor(chromium, functional_portal, request):
-    """Factory of Visitors for the journey of the requesting test module."""
+    """visitor(userid=None): a Person for the journey of the requesting test module."""
     made = []
     journey = request.module.__name__.rsplit("_", 1)[-1]
 
-    def factory():
-        visitor = Visitor(chromium, functional_portal.absolute_url(), journey)
-        made.append(visitor)
-        return visitor
+    def factory(userid=None):
+        person = Person(chromium, functional_portal.absolute_url(), journey, userid)
+        made.append(person)
+        return person
 
     yield factory
-    for visitor in made:
-        visitor.close()
+    for person in made:
+        person.close()
 
 
 def log_in(page, base, userid, password=PASSWORD):
@@ -109,10 +128,9 @@ def log_in(page, base, userid, password=PASSWORD):
     page.goto(f"{base}/login")
     page.locator("#__ac_name").fill(userid)
     page.locator("#__ac_password").fill(password)
-    page.locator(
-        "form#login_form button[type=submit], form#login_form input[type=submit]"
-    ).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#LoginForm #buttons-login").click()
+    assert page.locator("#__ac_password").count() == 0, f"{userid} could not log in"
 
 
 @pytest.fixture

@@ -52,9 +52,15 @@ class StatusModifyWithReason(ContentStatusModifyView):
     transaction is doomed, so nothing is stored, and the reason is shown on the object.
     """
 
-    def __call__(self, workflow_action=None, *args, **kwargs):
+    # The publisher passes form values only to the parameters it sees named here: without
+    # `comment`, the notice or reason typed in the form never reached the transition.
+    def __call__(
+        self, workflow_action=None, comment="", effective_date=None, expiration_date=None, **kwargs
+    ):
         try:
-            return super().__call__(workflow_action, *args, **kwargs)
+            return super().__call__(
+                workflow_action, comment, effective_date, expiration_date, **kwargs
+            )
         except WorkflowException as error:
             transaction.doom()
             IStatusMessage(self.request).add(str(error), type="error")

@@ -11,6 +11,7 @@ from zhangdian.approval.content.matter import CodeDeserializer
 from plone.restapi.interfaces import IFieldDeserializer
 from plone.schema import Email
 from plone.supermodel import model
+from z3c.form.browser.checkbox import CheckBoxFieldWidget
 from zhangdian.approval import _
 from zhangdian.approval.identifiers import InvalidIdentifier
 from zhangdian.approval.identifiers import check_applicant_identifier
@@ -187,6 +188,8 @@ class IApplication(model.Schema):
         conditions_confirmed=DECIDE,
         review_notes=DECIDE,
     )
+    # One box to tick per material (the default two-list widget cannot be ticked on a phone).
+    directives.widget("checked_materials", CheckBoxFieldWidget)
     checked_materials = schema.List(
         title=_("label_checked_materials", default="Materials checked and complete"),
         value_type=schema.Choice(vocabulary="zhangdian.approval.application_materials"),
