@@ -3,12 +3,17 @@
 from plone import api
 from plone.app.content.browser.content_status_modify import ContentStatusModifyView
 from Products.CMFCore.WorkflowCore import WorkflowException
+from dateutil.relativedelta import relativedelta
+from plone.protect import CheckAuthenticator as checkCSRF
 from Products.Five.browser import BrowserView
+from zExceptions import BadRequest
+from zhangdian.approval import _
 from Products.statusmessages.interfaces import IStatusMessage
 from zhangdian.approval.authorizations import DASHBOARD_WINDOW_DAYS
 from zhangdian.approval.authorizations import approvers_without_current_authorization
 from zhangdian.approval.authorizations import bureau_day
 from zhangdian.approval.authorizations import expiring_soon
+from zhangdian.approval.authorizations import renew
 
 import transaction
 
@@ -24,6 +29,8 @@ class AuthorizationDashboard(BrowserView):
         return [
             {
                 "url": authorization.absolute_url(),
+                "renewed": authorization.valid_until + relativedelta(days=1)
+                in successor_starts(authorization),
                 "approver": self.fullname(authorization.approver),
                 "valid_until": authorization.valid_until.isoformat(),
                 "days_left": (authorization.valid_until - today).days,
@@ -65,3 +72,31 @@ class StatusModifyWithReason(ContentStatusModifyView):
             transaction.doom()
             IStatusMessage(self.request).add(str(error), type="error")
             return self.request.response.redirect(self.context.absolute_url())
+
+
+def successor_starts(authorization):
+    """First days of the other authorisations of the same approver."""
+    return {
+        other.valid_from
+        for other in authorization.aq_parent.objectValues()
+        if getattr(other, "approver", None) == authorization.approver and other != authorization
+    }
+
+
+class RenewAuthorization(BrowserView):
+    """POST: prepare the successor for the next period and open its edit form."""
+
+    def __call__(self):
+        if self.request.method != "POST":
+            raise BadRequest("POST only")
+        checkCSRF(self.request)
+        successor = renew(self.context)
+        IStatusMessage(self.request).add(
+            _(
+                "msg_renewal_prepared",
+                default="The authorisation for the next period is prepared: enter this "
+                "year's appraisal and training, check the certificate, save, then grant it.",
+            ),
+            type="info",
+        )
+        return self.request.response.redirect(f"{successor.absolute_url()}/edit")
