@@ -79,6 +79,13 @@ EXPECTED = (
     Expected("view", "mark-unfit", SITE, "POST", "zhangdian.approval.authorization.manage"),
     Expected(
         "view",
+        "renew-authorization",
+        AUTHORIZATION,
+        "POST",
+        "zhangdian.approval.authorization.manage",
+    ),
+    Expected(
+        "view",
         "application-status",
         SITE,
         "GET",

@@ -6,6 +6,7 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from dateutil.relativedelta import relativedelta
 from plone.protect import CheckAuthenticator as checkCSRF
 from Products.Five.browser import BrowserView
+from plone.app.layout.viewlets import ViewletBase
 from zExceptions import BadRequest
 from zhangdian.approval import _
 from Products.statusmessages.interfaces import IStatusMessage
@@ -100,3 +101,25 @@ class RenewAuthorization(BrowserView):
             type="info",
         )
         return self.request.response.redirect(f"{successor.absolute_url()}/edit")
+
+
+class CertificateViewlet(ViewletBase):
+    """The bound signing certificate's subject, serial, fingerprint and validity."""
+
+    def details(self):
+        """Rows of the certificate's details; None when no certificate is bound."""
+        context = self.context
+        if not context.certificate_fingerprint:
+            return None
+        return {
+            "subject": context.certificate_subject,
+            "serial": context.certificate_serial,
+            "fingerprint": context.certificate_fingerprint,
+            "not_before": _when(context.certificate_not_before),
+            "not_after": _when(context.certificate_not_after),
+        }
+
+
+def _when(moment):
+    """A certificate time as the bureau reads it (UTC, to the minute)."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
