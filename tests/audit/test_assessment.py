@@ -162,7 +162,7 @@ def test_pages_and_rest(functional_portal, functional_matter_list):
     auditor.auth = ("auditor", PASSWORD)
     page = auditor.get(f"{base}/@@annual-assessment", params={"year": "2026"}, timeout=30)
     assert page.status_code == 200
-    assert "No approver decided a case in this year." in page.text
+    assert "本年度没有审批员办结案件。" in page.text
     export = auditor.get(f"{base}/@@annual-assessment.xlsx", params={"year": "2026"}, timeout=30)
     assert export.headers["Content-Type"].startswith("application/vnd.openxmlformats")
     pdf = auditor.get(f"{base}/@@annual-assessment.pdf", params={"year": "2026"}, timeout=30)

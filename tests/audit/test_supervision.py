@@ -141,7 +141,7 @@ def test_finding_over_rest(functional_portal, functional_granted, tokens, clock)
     post = functools.partial(requests.post, url, headers=headers, timeout=30)
     missing = post(json={"number": application.number, "finding": "problem"}, auth=WORKGROUP)
     assert missing.status_code == 400
-    assert "category" in missing.json()["message"]
+    assert "问题类别" in missing.json()["message"]
     approver = post(json={"number": application.number, "finding": "compliant"}, auth=APPROVER)
     assert approver.status_code in (401, 403)
     ok = post(json={"number": application.number, "finding": "compliant"}, auth=WORKGROUP)

@@ -28,7 +28,7 @@ WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "he
 LANGUAGES = {"zh-CN": "zh", "en": "en"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     """Debian's Chromium, headless; never a downloaded browser."""
     if not os.path.exists(CHROMIUM):
