@@ -172,16 +172,25 @@ def measure(nodes, cases, materials):
     clients = [(nodes.urls[i % len(nodes.urls)], []) for i in range(2 * len(nodes.urls))]
     for index, path in enumerate(parallel):
         clients[index % len(clients)][1].append(path)
+    failures = []
+
+    def client(node_url, paths):
+        for path in paths:
+            try:
+                decide(node_url, path, materials)
+            except requests.RequestException as error:
+                failures.append(str(error))
+
     started = time.perf_counter()
-    threads = [
-        threading.Thread(target=lambda u=u, ps=ps: [decide(u, p, materials) for p in ps])
-        for u, ps in clients
-    ]
+    threads = [threading.Thread(target=client, args=client_args) for client_args in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    figures["throughput"] = len(parallel) / (time.perf_counter() - started)
+    figures["throughput"] = (len(parallel) - len(failures)) / (time.perf_counter() - started)
+    figures["failed"] = len(failures)
+    for failure in failures:
+        log(f"failed: {failure}")
     return figures
 
 
@@ -242,16 +251,17 @@ def report(results, converted):
     print(
         "| storage | nodes | @approval-queue ms | bare @search ms | ratio | @matters ms | "
         "bare @search ms | ratio | full decision ms | Document transition ms | ratio | "
-        "decisions/s (2 clients/node) | vs FileStorage |"
+        "decisions/s (2 clients/node) | failed | vs FileStorage |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for (storage, count), f in results.items():
         print(
             f"| {storage} | {count} | {f['queue']:.1f} | {f['queue_bare']:.1f} | "
             f"{f['queue'] / f['queue_bare']:.1f}× | {f['matters']:.1f} | {f['matters_bare']:.1f} | "
             f"{f['matters'] / f['matters_bare']:.1f}× | {f['decision']:.0f} | "
             f"{f['document_transition']:.1f} | {f['decision'] / f['document_transition']:.0f}× | "
-            f"{f['throughput']:.2f} | {f['throughput'] / reference['throughput']:.2f}× |"
+            f"{f['throughput']:.2f} | {f['failed']} | "
+            f"{f['throughput'] / reference['throughput']:.2f}× |"
         )
     size = (base.INSTANCE / "var" / "filestorage" / "Data.fs").stat().st_size
     print(

@@ -77,10 +77,15 @@ def may_act(userid, application, at=None) -> Verdict:
     return may_decide(userid, matter, at)
 
 
+def _verdicts():
+    """This request's memory of verdicts (a throwaway dict outside a request)."""
+    request = getRequest()
+    return IAnnotations(request, {}).setdefault(_CACHE_KEY, {}) if request else {}
+
+
 def cached_may_act(userid, application):
     """`may_act` now, remembered for the rest of the request (security checks repeat it)."""
-    request = getRequest()
-    cache = IAnnotations(request, {}).setdefault(_CACHE_KEY, {}) if request else {}
+    cache = _verdicts()
     key = (userid, application.matter, application.accepted_by, bureau_day())
     if key not in cache:
         cache[key] = may_act(userid, application)
@@ -100,7 +105,23 @@ def forget_cached_verdicts():
 
 
 def covering_approvers(application, at=None):
-    """User ids whose current authorisation covers the application's matter (for indexing)."""
+    """User ids whose current authorisation covers the application's matter (for indexing).
+
+    Without `at`, remembered per request by matter and accepting approver: reindexing the
+    thousands of open applications of a matter after an authorisation change asks the same
+    question for each of them.
+    """
+    if at is not None:
+        return _covering_approvers(application, at)
+    cache = _verdicts()
+    key = ("covering", application.matter, application.accepted_by, bureau_day())
+    if key not in cache:
+        cache[key] = _covering_approvers(application, None)
+    return cache[key]
+
+
+def _covering_approvers(application, at):
+    """covering_approvers, computed."""
     if application.accepted_by:
         candidates = {application.accepted_by}
     else:
