@@ -3,6 +3,7 @@
 from plone import api
 from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator as checkCSRF
+from zhangdian.approval.browser.applications import is_utf8
 from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
 from zhangdian.approval import _
@@ -119,7 +120,8 @@ class MarkUnfitForm(BrowserView):
         reason = str(request.form.get("reason", "")).strip()
         year = requested_year(request) or bureau_day().year
         url = f"{self.context.absolute_url()}/@@annual-assessment?year={year}"
-        if not reason or not approver:
+        # Bytes that are not UTF-8 arrive as lone surrogates, which the journal cannot record.
+        if not reason or not approver or not is_utf8(approver + reason):
             api.portal.show_message(
                 translate(UNFIT_REASON_REQUIRED, context=request), request, "error"
             )

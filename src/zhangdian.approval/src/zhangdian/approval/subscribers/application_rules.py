@@ -7,6 +7,7 @@ supplement notice.
 """
 
 from plone import api
+from plone.namedfile.utils import safe_basename
 from zhangdian.approval import _
 from zhangdian.approval.applications import decision_problems
 from zhangdian.approval.applications import due_date_from
@@ -116,3 +117,23 @@ def application_added(application, event):
     matter = application.matter_object()
     application.title = f"{application.number} {matter.title if matter else application.matter}"
     application.reindexObject()
+
+
+MAX_FILE_NAME = 200
+
+
+def clean_file_name(material, event):
+    """Keep a submitted file's base name only: no folders, control characters or overlong names.
+
+    Browsers send a base name, but a REST client may send `../../etc/passwd` or a NUL byte.
+    """
+    file = getattr(material, "file", None)
+    if file is None or not file.filename:
+        return
+    name = "".join(c for c in safe_basename(file.filename) if c.isprintable()).strip()
+    name = name.lstrip(".") or "file"
+    if len(name) > MAX_FILE_NAME:
+        _stem, dot, extension = name.rpartition(".")
+        extension = f".{extension}" if dot and len(extension) <= 10 else ""
+        name = name[: MAX_FILE_NAME - len(extension)] + extension
+    file.filename = name

@@ -1,9 +1,12 @@
 """POST @spot-check-finding: an inspector's finding on one sampled case."""
 
+from datetime import date
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
+from zhangdian.approval.browser.applications import is_utf8
 from zhangdian.approval.services.errors import error
 from zhangdian.approval.signatures import SignatureRefused
+from zhangdian.approval.signatures import _bad_field
 from zhangdian.approval.signatures import json_from_request
 from zhangdian.approval.signatures import text_from_request
 from zhangdian.approval.supervision import SpotCheckRefused
@@ -30,10 +33,20 @@ class SpotCheckFindingPost(Service):
                 for key in DETAILS
                 if key in data
             }
+            for key, value in {"number": number, **details}.items():
+                if not is_utf8(value or ""):
+                    raise _bad_field(key)
+            if details.get("corrected_on"):
+                try:
+                    date.fromisoformat(details["corrected_on"])
+                except ValueError as bad:
+                    raise _bad_field("corrected_on") from bad
             entry = record_finding(self.context, number, finding, **details)
         except SignatureRefused as refused:
             transaction.doom()
-            return error(self, 400, "BadRequest", refused.messages[0])
+            # 415 for a body that is not JSON, as the signature services answer.
+            kind = "BadRequest" if refused.status == 400 else refused.code
+            return error(self, refused.status, kind, refused.messages[0])
         except SpotCheckRefused as refused:
             transaction.doom()
             kind = "Forbidden" if refused.status == 403 else "BadRequest"
