@@ -20,6 +20,8 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from pathlib import Path
+from zhangdian.approval import signatures
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.settings import ISigningSettings
 from zhangdian.approval.signatures import PENDING_KEY
@@ -29,6 +31,7 @@ from zhangdian.approval.signatures import prepare_signature
 from zhangdian.approval.signatures import verify_decision
 from zhangdian.approval.signing.server import sign_data_with_token
 from zope.annotation.interfaces import IAnnotations
+from zope.i18n import translate
 
 import asyncio
 import base64
@@ -272,3 +275,42 @@ class TestRefused:
         assert report["ok"] is False
         assert report["matches_record"] is False
         assert report["problems"]
+
+
+def token_directory(tokens, label):
+    """The SoftHSM2 directory holding the token labelled `label` (its USB key, as it were)."""
+    store = Path(tokens.config).parent / "tokens"
+    padded = label.encode().ljust(32)
+    for directory in store.iterdir():
+        if padded in (directory / "token.object").read_bytes():
+            return directory
+    raise LookupError(label)
+
+
+class TestTokenPulledOut:
+    def test_token_removed_mid_signing_leaves_the_application_untouched(
+        self, portal, accepted, tokens, monkeypatch
+    ):
+        """The key is pulled after the portal read its certificate, before it signs."""
+        plugged = token_directory(tokens, "approver1")
+        pulled = plugged.parent.parent / f"pulled-{plugged.name}"  # out of SoftHSM's sight
+        read_certificate = signatures.token_certificate
+
+        def read_then_pull(*args, **kwargs):
+            certificate = read_certificate(*args, **kwargs)
+            plugged.rename(pulled)
+            return certificate
+
+        monkeypatch.setattr(signatures, "token_certificate", read_then_pull)
+        try:
+            with pytest.raises(SignatureRefused) as refused:
+                decide(portal, accepted, "approve", "approver1")
+        finally:
+            pulled.rename(plugged)
+        assert refused.value.code == "token_not_found"
+        assert "USB Key" in translate(refused.value.messages[0], target_language="zh_CN")
+        assert untouched(accepted)
+        assert IAnnotations(accepted).get(PENDING_KEY, {}) == {}
+        monkeypatch.undo()
+        assert decide(portal, accepted, "approve", "approver1").signer_fingerprint
+        assert api.content.get_state(accepted) == "approved"

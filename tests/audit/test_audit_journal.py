@@ -91,7 +91,7 @@ class TestEvidence:
             "signer-certificate.der",
             "journal.json",
             "manifest.json",
-            "materials/01-.._申请书.pdf",
+            "materials/01-申请书.pdf",  # the upload kept the base name only
         } <= names
         manifest = json.loads(bundle.read("manifest.json"))
         for name, digest in manifest["files"].items():

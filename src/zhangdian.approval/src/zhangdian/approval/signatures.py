@@ -419,7 +419,8 @@ def sign_with_server_token(
     return commit_signed_decision(record) if commit else record()
 
 
-def _bad_field(field):
+def bad_field(field):
+    """The refusal of a missing or invalid field of a request."""
     return SignatureRefused(
         "bad_request",
         _(
@@ -454,8 +455,22 @@ def text_from_request(data, field, required=True, limit=2000):
     if value is None and not required:
         value = ""
     if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
-        raise _bad_field(field)
+        raise bad_field(field)
+    if not is_utf8(value):
+        raise bad_field(field)
     return value
+
+
+def is_utf8(text):
+    """False for text with lone surrogates (JSON \\ud800 escapes, form bytes that were not UTF-8).
+
+    Such text would be signed and then break the journal's UTF-8 hashing at commit.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def bytes_from_request(data, field, limit=64 * 1024):
@@ -464,7 +479,7 @@ def bytes_from_request(data, field, limit=64 * 1024):
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as error:
-        raise _bad_field(field) from error
+        raise bad_field(field) from error
 
 
 def certificate_from_request(data, required=True):

@@ -28,7 +28,8 @@ from zhangdian.approval.decisions import DOCUMENT_VIEW
 from zhangdian.approval.decisions import public_url
 from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signatures import _bad_field
+from zhangdian.approval.signatures import is_utf8
+from zhangdian.approval.signatures import bad_field
 from zhangdian.approval.signatures import sign_with_server_token
 
 # Transitions whose form needs a text: the one-time notice or the refusal reason.
@@ -299,15 +300,6 @@ class DecisionDocumentView(BrowserView):
         return document.data
 
 
-def is_utf8(text):
-    """False for text with lone surrogates (form bytes that were not UTF-8)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 class SignDecisionForm(BrowserView):
     """POST target of the decision form's server-token button: sign with the PIN given."""
 
@@ -324,7 +316,7 @@ class SignDecisionForm(BrowserView):
                 # Zope keeps bytes that are not UTF-8 as lone surrogates: refuse them before
                 # signing (the journal cannot record them).
                 if not value.isascii() and not is_utf8(value):
-                    raise _bad_field(name)
+                    raise bad_field(name)
             sign_with_server_token(self.context, *values, commit=True)
         except SignatureRefused as refused:
             transaction.doom()

@@ -3,7 +3,7 @@
 from plone import api
 from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator as checkCSRF
-from zhangdian.approval.browser.applications import is_utf8
+from zhangdian.approval.signatures import is_utf8
 from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
 from zhangdian.approval import _

@@ -129,6 +129,12 @@ def find_token(library, token_label: str):
             library.reinitialize()
         except pkcs11.MultipleTokensReturned as error:
             raise TokenFailure(f"several tokens are labelled {token_label}") from error
+        except pkcs11.PKCS11Error:
+            # A token pulled out leaves its slot answering with general errors until the
+            # slots are scanned again.
+            if attempt:
+                raise
+            library.reinitialize()
     raise TokenNotFound(token_label)
 
 
@@ -144,6 +150,9 @@ def open_session(library, token_label: str, pin: str | None = None, rw: bool = F
         raise PinLocked(token_label) from error
     except _TOKEN_GONE as error:
         raise TokenNotFound(token_label) from error
+    except pkcs11.PKCS11Error as error:
+        _raise_if_pulled(library, token_label, error)
+        raise
     try:
         with session:
             yield session
@@ -152,3 +161,17 @@ def open_session(library, token_label: str, pin: str | None = None, rw: bool = F
         raise KeyNotFound(token_label, None, detail) from error
     except _TOKEN_GONE as error:
         raise TokenNotFound(token_label) from error
+    except pkcs11.PKCS11Error as error:
+        _raise_if_pulled(library, token_label, error)
+        raise
+
+
+def _raise_if_pulled(library, token_label: str, error: Exception) -> None:
+    """TokenNotFound when the token has gone: a key pulled mid-session is a general error."""
+    library.reinitialize()
+    try:
+        library.get_token(token_label=token_label)
+    except pkcs11.NoSuchToken:
+        raise TokenNotFound(token_label) from error
+    except pkcs11.PKCS11Error:
+        return

@@ -3,10 +3,9 @@
 from datetime import date
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
-from zhangdian.approval.browser.applications import is_utf8
 from zhangdian.approval.services.errors import error
 from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signatures import _bad_field
+from zhangdian.approval.signatures import bad_field
 from zhangdian.approval.signatures import json_from_request
 from zhangdian.approval.signatures import text_from_request
 from zhangdian.approval.supervision import SpotCheckRefused
@@ -33,14 +32,11 @@ class SpotCheckFindingPost(Service):
                 for key in DETAILS
                 if key in data
             }
-            for key, value in {"number": number, **details}.items():
-                if not is_utf8(value or ""):
-                    raise _bad_field(key)
             if details.get("corrected_on"):
                 try:
                     date.fromisoformat(details["corrected_on"])
                 except ValueError as bad:
-                    raise _bad_field("corrected_on") from bad
+                    raise bad_field("corrected_on") from bad
             entry = record_finding(self.context, number, finding, **details)
         except SignatureRefused as refused:
             transaction.doom()
