@@ -1,0 +1,61 @@
+"""Faults at the approver's PC, in the browser: the signing agent is not running."""
+
+from approval_testing import RSA_TOKEN
+from approval_testing import application_data
+from approval_testing import bind
+from approval_testing import configure_signing
+from journey_text import text
+from plone import api
+from zhangdian.approval.settings import ISigningSettings
+
+import pytest
+import socket
+import transaction
+
+
+@pytest.fixture
+def accepted_without_agent(functional_portal, functional_granted, tokens, user_request, smtp):
+    """An application accepted by approver1, checklist complete; no agent listens where the
+    decision page looks for it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    configure_signing(tokens)
+    bind(functional_granted, tokens.certs[RSA_TOKEN])
+    api.portal.set_registry_record(
+        "agent_url", f"http://127.0.0.1:{closed}", interface=ISigningSettings
+    )
+    transaction.commit()
+    response = user_request("member").post(
+        f"{functional_portal.absolute_url()}/applications",
+        json={"@type": "Application", **application_data()},
+    )
+    assert response.status_code == 201, response.text
+    url = response.json()["@id"]
+    approver = user_request("approver1")
+    assert approver.post(f"{url}/@workflow/accept").status_code == 200
+    checklist = {
+        "checked_materials": ["m0", "m1"],
+        "legal_basis_confirmed": True,
+        "conditions_confirmed": True,
+    }
+    assert approver.patch(url, json=checklist).status_code == 204
+    return url
+
+
+@pytest.mark.parametrize(("width", "language"), [("phone", "zh-CN"), ("desktop", "en")])
+def test_agent_not_running_is_said_and_nothing_is_decided(
+    visitor, accepted_without_agent, user_request, width, language
+):
+    approver = visitor("approver1")
+    page = approver.page(width, language)
+    page.goto(accepted_without_agent)
+    decision = page.locator("#zd-decision")
+    decision.locator("input[type=radio]").first.check()
+    decision.get_by_role("button", name=text("action_sign_with_agent", language)).click()
+    status = page.get_by_text(text("msg_sign_no_agent", language))
+    status.wait_for(timeout=30_000)
+    assert status.is_visible()
+    approver.shot(page, f"no-agent-{width}")
+    answer = user_request("approver1").get(accepted_without_agent).json()
+    assert answer["review_state"] == "accepted"
