@@ -236,3 +236,25 @@ def register_application_as(portal, userid, matter="XK-T-001", **overrides):
         return register_application(portal["applications"], **application_data(matter, **overrides))
     finally:
         logout()
+
+
+# The review checklist of XK-T-001, complete.
+CHECKLIST = {
+    "checked_materials": ["m0", "m1"],
+    "legal_basis_confirmed": True,
+    "conditions_confirmed": True,
+}
+
+
+def submitted_and_accepted(portal, user_request):
+    """POST an application as `member`, accept it and tick the checklist as approver1; its URL."""
+    response = user_request("member").post(
+        f"{portal.absolute_url()}/applications",
+        json={"@type": "Application", **application_data()},
+    )
+    assert response.status_code == 201, response.text
+    url = response.json()["@id"]
+    approver = user_request("approver1")
+    assert approver.post(f"{url}/@workflow/accept").status_code == 200
+    assert approver.patch(url, json=CHECKLIST).status_code == 204
+    return url

@@ -20,6 +20,7 @@ from approval_testing import SHORT_LIVED_TOKEN
 from approval_testing import SO_PIN
 from approval_testing import STRANGER_TOKEN
 from approval_testing import at
+from approval_testing import submitted_and_accepted
 from approval_testing import make_authorization
 from approval_testing import populate
 from approval_testing import transition
@@ -30,7 +31,9 @@ from datetime import UTC
 from datetime import datetime
 from pytest_plone import fixtures_factory
 from zhangdian.approval.certificates import make_ca
+from urllib.parse import urlsplit
 from zhangdian.approval.signing import softhsm
+from zhangdian.approval.signing.agent import create_server
 from zhangdian.approval.signing.timestamps import serve_tsa
 from zhangdian.approval.applications import forget_cached_verdicts
 from zhangdian.approval.testing import FUNCTIONAL_TESTING
@@ -39,6 +42,7 @@ from zhangdian.approval.testing import INTEGRATION_TESTING
 import pytest
 import shutil
 import socket
+import threading
 import time_machine
 import transaction
 
@@ -265,3 +269,51 @@ def keys(portal, approvers, tokens):
     for userid in (RSA_TOKEN, IN_SCOPE_EC_TOKEN):
         bind(approvers[userid], tokens.certs[userid])
     return tokens
+
+
+@pytest.fixture
+def accepted(functional_portal, functional_granted, tokens, user_request, smtp, clock):
+    """An application by `member` (member@example.org), accepted by approver1 on 2026-03-02.
+
+    The checklist is complete; approver1's SoftHSM token certificate is bound and the server
+    may use the token. Returns the application's URL.
+    """
+    clock("2026-03-02")
+    with api.env.adopt_roles(["Manager"]):
+        api.user.get(userid="member").setMemberProperties({"email": "member@example.org"})
+    configure_signing(tokens)
+    bind(functional_granted, tokens.certs[RSA_TOKEN])
+    transaction.commit()
+    return submitted_and_accepted(functional_portal, user_request)
+
+
+@pytest.fixture
+def agent(tokens, functional_portal):
+    """zhangdian-signer in front of approver1's token, allowing the test portal's origin.
+
+    The PIN prompt is answered from the environment (--pin-env), the confirmation by --yes.
+    """
+    parts = urlsplit(functional_portal.absolute_url())
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ZD_TEST_AGENT_PIN", PIN)
+    server = create_server(
+        [
+            "--module",
+            LIBRARY,
+            "--token-label",
+            RSA_TOKEN,
+            "--port",
+            "0",
+            "--allow-origin",
+            f"{parts.scheme}://{parts.netloc}",
+            "--pin-env",
+            "ZD_TEST_AGENT_PIN",
+            "--yes",
+        ]
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    server.server_close()
+    patch.undo()

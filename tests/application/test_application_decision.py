@@ -2,12 +2,8 @@
 
 from application.test_application_restapi import REFUSED
 from application.test_application_restapi import submit
-from approval_testing import LIBRARY
 from approval_testing import PASSWORD
 from approval_testing import PIN
-from approval_testing import RSA_TOKEN
-from approval_testing import bind
-from approval_testing import configure_signing
 from approval_testing import poppler
 from email.header import decode_header
 from email.header import make_header
@@ -19,7 +15,6 @@ from zhangdian.approval.audit import journal
 from zhangdian.approval.browser.applications import ApprovalQueueView
 from zhangdian.approval.signatures import PENDING_KEY
 from zhangdian.approval.signatures import sign_with_server_token
-from zhangdian.approval.signing.agent import create_server
 from zope.annotation.interfaces import IAnnotations
 
 import base64
@@ -27,34 +22,7 @@ import base64
 import pytest
 import re
 import requests
-import threading
 import transaction
-
-
-CHECKLIST = {
-    "checked_materials": ["m0", "m1"],
-    "legal_basis_confirmed": True,
-    "conditions_confirmed": True,
-}
-
-
-@pytest.fixture
-def accepted(functional_portal, functional_granted, tokens, user_request, smtp, clock):
-    """An application by `member` (member@example.org), accepted by approver1 on 2026-03-02.
-
-    approver1's SoftHSM token certificate is bound and the server may use the token.
-    """
-    clock("2026-03-02")
-    with api.env.adopt_roles(["Manager"]):
-        api.user.get(userid="member").setMemberProperties({"email": "member@example.org"})
-    configure_signing(tokens)
-    bind(functional_granted, tokens.certs[RSA_TOKEN])
-    transaction.commit()
-    url = submit(user_request("member"), functional_portal).json()["@id"]
-    approver = user_request("approver1")
-    assert approver.post(f"{url}/@workflow/accept").status_code == 200
-    assert approver.patch(url, json=CHECKLIST).status_code == 204
-    return url
 
 
 def sign(session, url, name, reason="", pin=PIN):
@@ -149,34 +117,6 @@ class TestFrozen:
         assert application.objectIds() == []
 
 
-@pytest.fixture
-def agent(tokens):
-    """zhangdian-signer in front of approver1's token, allowing the test portal's origin."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("ZD_TEST_AGENT_PIN", PIN)
-    server = create_server(
-        [
-            "--module",
-            LIBRARY,
-            "--token-label",
-            RSA_TOKEN,
-            "--port",
-            "0",
-            "--allow-origin",
-            "http://localhost:8080",
-            "--pin-env",
-            "ZD_TEST_AGENT_PIN",
-            "--yes",
-        ]
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    server.server_close()
-    patch.undo()
-
-
 class TestAgentAndVerification:
     def test_agent_round_trip_and_public_verification(
         self, accepted, user_request, agent, functional_portal
@@ -195,7 +135,7 @@ class TestAgentAndVerification:
                 "data_to_sign": body["data_to_sign"],
                 "summary": body["summary"],
             },
-            headers={"Origin": "http://localhost:8080"},
+            headers={"Origin": "/".join(functional_portal.absolute_url().split("/")[:3])},
             timeout=30,
         )
         assert signed.status_code == 200, signed.text

@@ -5,18 +5,12 @@ committed before the browser sees it, and `transaction.begin()` comes before rea
 browser changed.
 """
 
-from approval_testing import LIBRARY
 from approval_testing import PASSWORD
-from approval_testing import PIN
-from approval_testing import RSA_TOKEN
 from pathlib import Path
 from playwright.sync_api import sync_playwright
-from urllib.parse import urlsplit
-from zhangdian.approval.signing.agent import create_server
 
 import os
 import pytest
-import threading
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -131,37 +125,3 @@ def log_in(page, base, userid, password=PASSWORD):
     with page.expect_navigation():
         page.locator("#LoginForm #buttons-login").click()
     assert page.locator("#__ac_password").count() == 0, f"{userid} could not log in"
-
-
-@pytest.fixture
-def agent(tokens, functional_portal):
-    """zhangdian-signer in front of approver1's token, allowing the test portal's origin.
-
-    The agent's PIN prompt is answered from the environment (--pin-env), its confirmation by
-    --yes, as in tests/application/test_application_decision.py.
-    """
-    parts = urlsplit(functional_portal.absolute_url())
-    origin = f"{parts.scheme}://{parts.netloc}"
-    patch = pytest.MonkeyPatch()
-    patch.setenv("ZD_TEST_AGENT_PIN", PIN)
-    server = create_server(
-        [
-            "--module",
-            LIBRARY,
-            "--token-label",
-            RSA_TOKEN,
-            "--port",
-            "0",
-            "--allow-origin",
-            origin,
-            "--pin-env",
-            "ZD_TEST_AGENT_PIN",
-            "--yes",
-        ]
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    server.server_close()
-    patch.undo()

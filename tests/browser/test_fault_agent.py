@@ -1,9 +1,9 @@
 """Faults at the approver's PC, in the browser: the signing agent is not running."""
 
 from approval_testing import RSA_TOKEN
-from approval_testing import application_data
 from approval_testing import bind
 from approval_testing import configure_signing
+from approval_testing import submitted_and_accepted
 from journey_text import text
 from plone import api
 from zhangdian.approval.settings import ISigningSettings
@@ -26,21 +26,7 @@ def accepted_without_agent(functional_portal, functional_granted, tokens, user_r
         "agent_url", f"http://127.0.0.1:{closed}", interface=ISigningSettings
     )
     transaction.commit()
-    response = user_request("member").post(
-        f"{functional_portal.absolute_url()}/applications",
-        json={"@type": "Application", **application_data()},
-    )
-    assert response.status_code == 201, response.text
-    url = response.json()["@id"]
-    approver = user_request("approver1")
-    assert approver.post(f"{url}/@workflow/accept").status_code == 200
-    checklist = {
-        "checked_materials": ["m0", "m1"],
-        "legal_basis_confirmed": True,
-        "conditions_confirmed": True,
-    }
-    assert approver.patch(url, json=checklist).status_code == 204
-    return url
+    return submitted_and_accepted(functional_portal, user_request)
 
 
 @pytest.mark.parametrize(("width", "language"), [("phone", "zh-CN"), ("desktop", "en")])

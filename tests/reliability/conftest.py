@@ -2,7 +2,6 @@
 
 from approval_testing import RSA_TOKEN
 from approval_testing import act
-from approval_testing import application_data
 from approval_testing import bind
 from approval_testing import complete_checklist
 from approval_testing import configure_signing
@@ -14,39 +13,6 @@ from plone.app.testing import logout
 
 import pytest
 import transaction
-
-
-# The review checklist of XK-T-001, complete (as tests/application/test_application_decision.py).
-CHECKLIST = {
-    "checked_materials": ["m0", "m1"],
-    "legal_basis_confirmed": True,
-    "conditions_confirmed": True,
-}
-
-
-@pytest.fixture
-def accepted(functional_portal, functional_granted, tokens, user_request, smtp, clock):
-    """An application by `member`, accepted by approver1 on 2026-03-02, checklist complete.
-
-    approver1's SoftHSM token certificate is bound and the server may use the token
-    (copied from tests/application/test_application_decision.py).
-    """
-    clock("2026-03-02")
-    with api.env.adopt_roles(["Manager"]):
-        api.user.get(userid="member").setMemberProperties({"email": "member@example.org"})
-    configure_signing(tokens)
-    bind(functional_granted, tokens.certs[RSA_TOKEN])
-    transaction.commit()
-    response = user_request("member").post(
-        f"{functional_portal.absolute_url()}/applications",
-        json={"@type": "Application", **application_data()},
-    )
-    assert response.status_code == 201, response.text
-    url = response.json()["@id"]
-    approver = user_request("approver1")
-    assert approver.post(f"{url}/@workflow/accept").status_code == 200
-    assert approver.patch(url, json=CHECKLIST).status_code == 204
-    return url
 
 
 @pytest.fixture
