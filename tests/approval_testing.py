@@ -221,6 +221,22 @@ def act(portal, application, name, userid, **kwargs):
     transition(portal, application, name, userid=userid, **kwargs)
 
 
+def approve_as(portal, application, userid="approver1"):
+    """Accept, tick the checklist and approve (signed on the server token) as `userid`."""
+    act(portal, application, "accept", userid)
+    complete_checklist(application)
+    return decide(portal, application, "approve", userid)
+
+
+def start_spot_check(portal, userid="workgroup", **fields):
+    """A SpotCheck in the approvers roster, started by `userid`."""
+    login(portal, userid)
+    try:
+        return api.content.create(container=portal["approvers"], type="SpotCheck", **fields)
+    finally:
+        logout()
+
+
 def complete_checklist(application):
     """Tick every line of the review checklist, as the approver would."""
     matter = application.matter_object()

@@ -2,6 +2,7 @@
 
 from approval_testing import PASSWORD
 from approval_testing import act
+from approval_testing import approve_as
 from approval_testing import bind
 from approval_testing import configure_signing
 from approval_testing import register_application_as
@@ -122,9 +123,7 @@ def test_oversight_reads_of_decided_cases_are_journalled(
     configure_signing(tokens)
     bind(functional_granted, tokens.certs["approver1"])
     application = register_application_as(functional_portal, "member", "XK-T-001")
-    act(functional_portal, application, "accept", "approver1")
-    complete_checklist(application)
-    decide(functional_portal, application, "approve", "approver1")
+    approve_as(functional_portal, application)
     transaction.commit()
     before = journal().length
     page = requests.get(application.absolute_url(), auth=("auditor", PASSWORD), timeout=30)

@@ -1,15 +1,11 @@
 """Quarterly spot checks: reproducible samples of at least 20 %, and no one checks their own."""
 
 from approval_testing import PASSWORD
-from approval_testing import act
+from approval_testing import approve_as
+from approval_testing import start_spot_check
 from approval_testing import bind
 from approval_testing import configure_signing
 from approval_testing import register_application_as
-from approval_testing import complete_checklist
-from approval_testing import decide
-from plone import api
-from plone.app.testing import login
-from plone.app.testing import logout
 from zhangdian.approval.audit import journal
 from zhangdian.approval.supervision import SpotCheckRefused
 from zhangdian.approval.supervision import draw
@@ -59,32 +55,19 @@ def quarter(portal, keys, submit, clock):
         for day in days:
             clock(f"2026-03-{day:02d}")
             application = submit("XK-T-001")
-            act(portal, application, "accept", userid)
-            complete_checklist(application)
-            decide(portal, application, "approve", userid)
+            approve_as(portal, application, userid)
             numbers[userid].append(application.number)
     clock("2026-04-01")
     later = submit("XK-T-001")
-    act(portal, later, "accept", "approver1")
-    complete_checklist(later)
-    decide(portal, later, "approve", "approver1")
+    approve_as(portal, later)
     return numbers, later.number
 
 
 def start_check(portal, seed=None):
     """The working group starts the 2026-Q1 check."""
-    login(portal, "workgroup")
-    try:
-        return api.content.create(
-            container=portal["approvers"],
-            type="SpotCheck",
-            title=f"2026-Q1 {seed or ''}",
-            quarter="2026-Q1",
-            share=0.2,
-            seed=seed,
-        )
-    finally:
-        logout()
+    return start_spot_check(
+        portal, title=f"2026-Q1 {seed or ''}", quarter="2026-Q1", share=0.2, seed=seed
+    )
 
 
 class TestSpotCheck:
@@ -120,21 +103,10 @@ def test_finding_over_rest(functional_portal, functional_granted, tokens, clock)
     configure_signing(tokens)
     bind(functional_granted, tokens.certs["approver1"])
     application = register_application_as(functional_portal, "member", "XK-T-001")
-    act(functional_portal, application, "accept", "approver1")
-    complete_checklist(application)
-    decide(functional_portal, application, "approve", "approver1")
-    login(functional_portal, "workgroup")
-    try:
-        check = api.content.create(
-            container=functional_portal["approvers"],
-            type="SpotCheck",
-            title="Q1",
-            quarter="2026-Q1",
-            share=0.2,
-            seed="rest",
-        )
-    finally:
-        logout()
+    approve_as(functional_portal, application)
+    check = start_spot_check(
+        functional_portal, title="Q1", quarter="2026-Q1", share=0.2, seed="rest"
+    )
     transaction.commit()
     url = f"{check.absolute_url()}/@spot-check-finding"
     headers = {"Accept": "application/json"}

@@ -1,15 +1,11 @@
 """Fixtures of the bad-input suite: an accepted application and a spot check with a sample."""
 
 from approval_testing import RSA_TOKEN
-from approval_testing import act
+from approval_testing import approve_as
 from approval_testing import bind
-from approval_testing import complete_checklist
 from approval_testing import configure_signing
-from approval_testing import decide
 from approval_testing import register_application_as
-from plone import api
-from plone.app.testing import login
-from plone.app.testing import logout
+from approval_testing import start_spot_check
 
 import pytest
 import transaction
@@ -22,22 +18,11 @@ def spot_check(functional_portal, functional_granted, tokens, clock):
     configure_signing(tokens)
     bind(functional_granted, tokens.certs[RSA_TOKEN])
     application = register_application_as(functional_portal, "member", "XK-T-001")
-    act(functional_portal, application, "accept", "approver1")
-    complete_checklist(application)
-    decide(functional_portal, application, "approve", "approver1")
+    approve_as(functional_portal, application)
     clock("2026-04-02")
-    login(functional_portal, "workgroup")
-    try:
-        check = api.content.create(
-            container=functional_portal["approvers"],
-            type="SpotCheck",
-            title="Q1",
-            quarter="2026-Q1",
-            share=1.0,
-            seed="bad-input",
-        )
-    finally:
-        logout()
+    check = start_spot_check(
+        functional_portal, title="Q1", quarter="2026-Q1", share=1.0, seed="bad-input"
+    )
     transaction.commit()
     assert application.number in [n for numbers in check.sample.values() for n in numbers]
     return check.absolute_url(), application.number

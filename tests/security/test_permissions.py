@@ -5,10 +5,8 @@ package, so a view added without a line in EXPECTED makes this test fail.
 """
 
 from approval_testing import register_application_as
+from approval_testing import start_spot_check
 from dataclasses import dataclass
-from plone import api
-from plone.app.testing import login
-from plone.app.testing import logout
 from plone.app.content.browser.vocabulary import PERMISSIONS as VOCABULARY_PERMISSIONS
 from registrations import registered_views
 from registrations import registered_vocabularies
@@ -252,18 +250,7 @@ def contexts(functional_portal, functional_granted):
     """Path (from the portal) of an object for each interface a view is registered for."""
     portal = functional_portal
     application = register_application_as(portal, "member", "XK-T-001")
-    login(portal, "workgroup")
-    try:
-        check = api.content.create(
-            container=portal["approvers"],
-            type="SpotCheck",
-            title="2026-Q1",
-            quarter="2026-Q1",
-            share=0.2,
-            seed="audit",
-        )
-    finally:
-        logout()
+    check = start_spot_check(portal, title="2026-Q1", quarter="2026-Q1", share=0.2, seed="audit")
     transaction.commit()
     base = len(portal.absolute_url()) + 1
     return {
