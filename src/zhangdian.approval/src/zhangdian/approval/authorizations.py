@@ -192,6 +192,17 @@ def qualification_problems(authorization, at=None):
     return problems
 
 
+def next_period_start(authorization):
+    """The first day of the period after this authorisation's."""
+    return authorization.valid_until + relativedelta(days=1)
+
+
+def is_renewed(authorization):
+    """Whether the authorisation for the next period has been prepared already."""
+    start = next_period_start(authorization)
+    return any(other.valid_from == start for other in authorizations_of(authorization.approver))
+
+
 def renew(authorization):
     """Create the successor of an authorisation as a pending draft for the next period.
 
@@ -199,7 +210,7 @@ def renew(authorization):
     day after the current one ends, and the yearly evidence (appraisal, training) is left
     empty so that it is entered afresh before the grant.
     """
-    valid_from = authorization.valid_until + relativedelta(days=1)
+    valid_from = next_period_start(authorization)
     valid_until = valid_from + MAX_TERM - relativedelta(days=1)
     successor = api.content.create(
         container=authorization.aq_parent,

@@ -3,7 +3,6 @@
 from plone import api
 from plone.app.content.browser.content_status_modify import ContentStatusModifyView
 from Products.CMFCore.WorkflowCore import WorkflowException
-from dateutil.relativedelta import relativedelta
 from plone.protect import CheckAuthenticator as checkCSRF
 from Products.Five.browser import BrowserView
 from plone.app.layout.viewlets import ViewletBase
@@ -14,6 +13,7 @@ from zhangdian.approval.authorizations import DASHBOARD_WINDOW_DAYS
 from zhangdian.approval.authorizations import approvers_without_current_authorization
 from zhangdian.approval.authorizations import bureau_day
 from zhangdian.approval.authorizations import expiring_soon
+from zhangdian.approval.authorizations import is_renewed
 from zhangdian.approval.authorizations import renew
 
 import transaction
@@ -30,8 +30,7 @@ class AuthorizationDashboard(BrowserView):
         return [
             {
                 "url": authorization.absolute_url(),
-                "renewed": authorization.valid_until + relativedelta(days=1)
-                in successor_starts(authorization),
+                "renewed": is_renewed(authorization),
                 "approver": self.fullname(authorization.approver),
                 "valid_until": authorization.valid_until.isoformat(),
                 "days_left": (authorization.valid_until - today).days,
@@ -73,15 +72,6 @@ class StatusModifyWithReason(ContentStatusModifyView):
             transaction.doom()
             IStatusMessage(self.request).add(str(error), type="error")
             return self.request.response.redirect(self.context.absolute_url())
-
-
-def successor_starts(authorization):
-    """First days of the other authorisations of the same approver."""
-    return {
-        other.valid_from
-        for other in authorization.aq_parent.objectValues()
-        if getattr(other, "approver", None) == authorization.approver and other != authorization
-    }
 
 
 class RenewAuthorization(BrowserView):
