@@ -3,31 +3,20 @@
 from pathlib import Path
 
 import shutil
-import subprocess
 import sys
 
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "instance" / "scripts"))
+
+import scaleout  # noqa: E402
 
 
 def new_instance(out, instance):
     """Empty `out` and create a Zope instance (FileStorage) at `instance` inside it."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    subprocess.run(
-        [
-            BIN / "mkwsgiinstance",
-            "-s",
-            ROOT / "instance" / "skel",
-            "-d",
-            instance,
-            "-u",
-            "admin:admin",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    scaleout.create_instance(instance)
 
 
 def new_demo_site(out, instance, zconsole):

@@ -80,25 +80,13 @@ class Nodes:
     def __init__(self, inis, env):
         self.ports = [18080 + index for index in range(len(inis))]
         self.processes = [
-            subprocess.Popen(
-                [BIN / "runwsgi", ini, "http_host=127.0.0.1", f"http_port={port}"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+            scaleout.start_node(
+                ini, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
             )
             for ini, port in zip(inis, self.ports, strict=True)
         ]
-        for url in self.urls:
-            deadline = time.monotonic() + 180
-            while time.monotonic() < deadline:
-                try:
-                    if requests.get(f"{url}/@matters", headers=JSON, timeout=5).ok:
-                        break
-                except requests.ConnectionError:
-                    pass
-                time.sleep(0.5)
-            else:
-                raise RuntimeError(f"{url} did not start")
+        for url, process in zip(self.urls, self.processes, strict=True):
+            scaleout.wait_until_answering(url, process, timeout=180)
 
     @property
     def urls(self):

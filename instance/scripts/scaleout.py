@@ -1,6 +1,7 @@
 """Several Zope instances on one PostgreSQL database (RelStorage): local cluster, configs, nodes.
 
-Used by `make start-relstorage` and by the storage tests; plain Python, no Zope imported.
+Used by `make start-relstorage`, the storage tests and the benchmarks (which also build their
+throwaway instances with `create_instance`); plain Python, no Zope imported.
 
     python instance/scripts/scaleout.py postgres start|stop [--data DIR] [--port 5433]
     python instance/scripts/scaleout.py configure [--instance instance] [--nodes 2]
@@ -22,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,6 +148,15 @@ def postgres_stop(data):
         as_postgres([postgres_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
 
 
+def create_instance(instance, admin="admin:admin"):
+    """A Zope instance (FileStorage) at `instance` from instance/skel, as `make start` makes one."""
+    subprocess.run(
+        [BIN / "mkwsgiinstance", "-s", ROOT / "instance" / "skel", "-d", instance, "-u", admin],
+        check=True,
+        capture_output=True,
+    )
+
+
 def configure(instance, nodes=2):
     """Write etc/zope-nodeN.conf and .ini for each node from the FileStorage configuration."""
     etc = Path(instance) / "etc"
@@ -204,6 +215,30 @@ def convert(instance, dsn=None):
     subprocess.run([BIN / "zodbconvert", str(config)], check=True)
 
 
+def start_node(ini, port, host="127.0.0.1", **popen):
+    """A runwsgi process serving the instance of `ini` on host:port."""
+    command = [BIN / "runwsgi", str(ini), f"http_host={host}", f"http_port={port}"]
+    return subprocess.Popen(command, **popen)
+
+
+def wait_until_answering(url, process, timeout=120):
+    """Return once the portal at `url` answers; RuntimeError if its process ends or time is up."""
+    probe = urllib.request.Request(f"{url}/@matters", headers={"Accept": "application/json"})
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the node exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(probe, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass  # not listening yet, or still starting
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer within {timeout} s")
+        time.sleep(0.5)
+
+
 def serve(instance, nodes=2, port=8080, host="localhost"):
     """Run the nodes on consecutive ports until interrupted; stop them all together."""
     # A service manager stops us with SIGTERM: stop the nodes as on Ctrl-C.
@@ -211,13 +246,7 @@ def serve(instance, nodes=2, port=8080, host="localhost"):
     processes = []
     for node in range(1, nodes + 1):
         ini = Path(instance) / "etc" / f"zope-node{node}.ini"
-        command = [
-            BIN / "runwsgi",
-            str(ini),
-            f"http_host={host}",
-            f"http_port={port + node - 1}",
-        ]
-        processes.append(subprocess.Popen(command))
+        processes.append(start_node(ini, port + node - 1, host))
         print(f"node {node}: http://{host}:{port + node - 1}/Plone", flush=True)  # noqa: T201
     try:
         while all(process.poll() is None for process in processes):

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,32 +74,20 @@ class Cluster:
         nodes = range(self.nodes) if nodes is None else nodes
         for node in nodes:
             log = (self.home / f"node{node + 1}.log").open("ab")
-            self.processes[node] = subprocess.Popen(
-                [
-                    BIN / "runwsgi",
-                    self.config(node + 1, "ini"),
-                    "http_host=127.0.0.1",
-                    f"http_port={self.ports[node]}",
-                ],
+            self.processes[node] = scaleout.start_node(
+                self.config(node + 1, "ini"),
+                self.ports[node],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + START_TIMEOUT
         for node in nodes:
-            url, process = self.urls[node], self.processes[node]
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"{url} did not start; see {self.home}/node*.log")
-                try:
-                    answer = requests.get(f"{url}/@matters", headers=JSON, timeout=5)
-                    if answer.status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not answer within {START_TIMEOUT} s")
-                time.sleep(0.5)
+            try:
+                scaleout.wait_until_answering(
+                    self.urls[node], self.processes[node], timeout=START_TIMEOUT
+                )
+            except RuntimeError as error:
+                raise RuntimeError(f"{error}; see {self.home}/node*.log") from error
 
     def stop(self):
         """Stop every node (SIGTERM, as a service manager would)."""
@@ -159,19 +146,7 @@ def cluster(request, tmp_path_factory):
     if storage == "relstorage":
         env["ZODB_DSN"] = request.getfixturevalue("postgres").dsn
     instance = home / "instance"
-    subprocess.run(
-        [
-            BIN / "mkwsgiinstance",
-            "-s",
-            ROOT / "instance" / "skel",
-            "-d",
-            instance,
-            "-u",
-            "admin:admin",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    scaleout.create_instance(instance)
     if storage == "relstorage":
         scaleout.configure(instance, nodes=2)
     portal = Cluster(storage, home, env)
