@@ -9,7 +9,7 @@ from zhangdian.approval.signatures import sign_with_server_token
 from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval.authorizations import bind_certificate
 from zhangdian.approval.certificates import to_pem
-from zhangdian.approval.settings import ISigningSettings
+from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signing import softhsm
 
 import pytest
@@ -170,10 +170,8 @@ def poppler(name: str, pdf: bytes, tmp_path, *options: str) -> str:
 
 def configure_signing(tokens, server_module=LIBRARY):
     """Trust the test CA and let the server reach the SoftHSM tokens."""
-    api.portal.set_registry_record(
-        "trust_anchors", to_pem(tokens.ca_cert).decode(), interface=ISigningSettings
-    )
-    api.portal.set_registry_record("pkcs11_module", server_module, interface=ISigningSettings)
+    set_signing_setting("trust_anchors", to_pem(tokens.ca_cert).decode())
+    set_signing_setting("pkcs11_module", server_module)
 
 
 def bind(authorization, cert):

@@ -23,7 +23,7 @@ from pyhanko_certvalidator import ValidationContext
 from pathlib import Path
 from zhangdian.approval import signatures
 from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.settings import ISigningSettings
+from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signatures import PENDING_KEY
 from zhangdian.approval.signatures import SignatureRefused
 from zhangdian.approval.signatures import complete_signature
@@ -135,7 +135,7 @@ class TestSigned:
         assert report["record"]["number"] == application.number
 
     def test_timestamp_authority_gives_pades_b_t(self, portal, accepted, keys, tsa_url):
-        api.portal.set_registry_record("timestamp_url", tsa_url, interface=ISigningSettings)
+        set_signing_setting("timestamp_url", tsa_url)
         signed = decide(portal, accepted, "approve", "approver1")
         assert signed.level == "PAdES-B-T"
         assert signed.timestamp_time is not None

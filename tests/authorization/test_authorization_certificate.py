@@ -3,7 +3,6 @@
 from approval_testing import make_authorization
 from datetime import UTC
 from datetime import datetime
-from plone import api
 from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval.authorizations import bind_certificate
 from zhangdian.approval.authorizations import certificate_message
@@ -13,7 +12,7 @@ from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import make_signing_certificate
 from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.content.authorization import IApproverAuthorization
-from zhangdian.approval.settings import ISigningSettings
+from zhangdian.approval.settings import set_signing_setting
 from zope.i18n import translate
 from zope.interface import Invalid
 
@@ -47,9 +46,7 @@ def mid_2026(clock):
 @pytest.fixture
 def anchored(portal, pki):
     """The bureau CA configured as the trust anchor."""
-    api.portal.set_registry_record(
-        "trust_anchors", to_pem(pki["ca"]).decode(), interface=ISigningSettings
-    )
+    set_signing_setting("trust_anchors", to_pem(pki["ca"]).decode())
 
 
 def upload(cert):

@@ -5,8 +5,7 @@ from approval_testing import bind
 from approval_testing import configure_signing
 from approval_testing import submitted_and_accepted
 from journey_text import text
-from plone import api
-from zhangdian.approval.settings import ISigningSettings
+from zhangdian.approval.settings import set_signing_setting
 
 import pytest
 import socket
@@ -22,9 +21,7 @@ def accepted_without_agent(functional_portal, functional_granted, tokens, user_r
         closed = probe.getsockname()[1]
     configure_signing(tokens)
     bind(functional_granted, tokens.certs[RSA_TOKEN])
-    api.portal.set_registry_record(
-        "agent_url", f"http://127.0.0.1:{closed}", interface=ISigningSettings
-    )
+    set_signing_setting("agent_url", f"http://127.0.0.1:{closed}")
     transaction.commit()
     return submitted_and_accepted(functional_portal, user_request)
 

@@ -17,7 +17,7 @@ from plone import api
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from zhangdian.approval.settings import ISigningSettings
+from zhangdian.approval.settings import set_signing_setting
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -38,7 +38,7 @@ def signing_ready(functional_portal, functional_granted, tokens, agent, smtp):
     """approver1's token certificate bound; the decision page talks to the test agent."""
     configure_signing(tokens)
     bind(functional_granted, tokens.certs[RSA_TOKEN])
-    api.portal.set_registry_record("agent_url", agent, interface=ISigningSettings)
+    set_signing_setting("agent_url", agent)
     with api.env.adopt_roles(["Manager"]):
         api.user.get(userid="member").setMemberProperties({"email": "member@example.org"})
     transaction.commit()

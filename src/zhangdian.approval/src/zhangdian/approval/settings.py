@@ -58,3 +58,8 @@ def signing_setting(name):
     """One signing setting from the registry (its default when unset)."""
     value = api.portal.get_registry_record(name, interface=ISigningSettings, default=None)
     return value if value is not None else ISigningSettings[name].default
+
+
+def set_signing_setting(name, value):
+    """Store one signing setting in the registry."""
+    api.portal.set_registry_record(name, value, interface=ISigningSettings)

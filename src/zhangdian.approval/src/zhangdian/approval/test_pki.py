@@ -17,7 +17,7 @@ from zhangdian.approval.authorizations import is_current
 from zhangdian.approval.certificates import load_certificate
 from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import to_pem
-from zhangdian.approval.settings import ISigningSettings
+from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signing import softhsm
 from zhangdian.approval.signing.server import token_certificate
 
@@ -53,12 +53,8 @@ def enrol_test_tokens(directory, userids, pin=DEMO_PIN, key_type="RSA"):
     config = softhsm.write_config(directory / "softhsm")
     softhsm.activate(config)
     ca_cert, ca_key = bureau_test_ca(directory)
-    api.portal.set_registry_record(
-        "trust_anchors", to_pem(ca_cert).decode(), interface=ISigningSettings
-    )
-    api.portal.set_registry_record(
-        "pkcs11_module", softhsm.SOFTHSM_LIBRARY, interface=ISigningSettings
-    )
+    set_signing_setting("trust_anchors", to_pem(ca_cert).decode())
+    set_signing_setting("pkcs11_module", softhsm.SOFTHSM_LIBRARY)
     enrolled = {}
     for userid in userids:
         try:
