@@ -9,7 +9,7 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import logout
 from zhangdian.approval.interfaces import IBrowserLayer
-from zhangdian.approval.workdays import ICalendarSettings
+from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zhangdian.approval.workdays import bureau_calendar
 from zhangdian.approval.workdays import parse_days
 from zope.interface import alsoProvides
@@ -67,7 +67,7 @@ MAKEUP_2025 = {
 
 def record(name):
     """The parsed days of one calendar record."""
-    return parse_days(api.portal.get_registry_record(name, interface=ICalendarSettings))
+    return parse_days(api.portal.get_registry_record(f"{CALENDAR_PREFIX}.{name}"))
 
 
 class TestInstalledCalendar:
@@ -90,10 +90,11 @@ class TestInstalledCalendar:
         assert {day for day in record("makeup_workdays") if day.year == 2025} == MAKEUP_2025
 
     def test_record_names(self, portal):
+        """Named by the prefix, never by the interface's module path."""
         registry = api.portal.get_tool("portal_registry")
-        prefix = "zhangdian.approval.workdays.ICalendarSettings"
-        assert f"{prefix}.holidays" in registry
-        assert f"{prefix}.makeup_workdays" in registry
+        assert f"{CALENDAR_PREFIX}.holidays" in registry
+        assert f"{CALENDAR_PREFIX}.makeup_workdays" in registry
+        assert not [name for name in registry.records if "ICalendarSettings" in name]
 
     def test_bureau_calendar_across_national_day(self, portal):
         """Accepted Wednesday 30 Sept 2026 with 5 days: 8, 9, 10 (Saturday, 调休), 12, 13 Oct."""
@@ -104,9 +105,9 @@ class TestInstalledCalendar:
 
     def test_bureau_calendar_follows_the_registry(self, portal):
         """A year the working group enters is used at once."""
-        holidays = api.portal.get_registry_record("holidays", interface=ICalendarSettings)
+        holidays = api.portal.get_registry_record(f"{CALENDAR_PREFIX}.holidays")
         api.portal.set_registry_record(
-            "holidays", [*holidays, "2027-01-01 元旦"], interface=ICalendarSettings
+            f"{CALENDAR_PREFIX}.holidays", [*holidays, "2027-01-01 元旦"]
         )
         assert bureau_calendar().add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
 
@@ -200,8 +201,8 @@ class TestControlPanelOverHttp:
 
     def test_working_group_adds_a_year(self, url, workgroup_form):
         session, token = workgroup_form
-        holidays = api.portal.get_registry_record("holidays", interface=ICalendarSettings)
-        makeup = api.portal.get_registry_record("makeup_workdays", interface=ICalendarSettings)
+        holidays = api.portal.get_registry_record(f"{CALENDAR_PREFIX}.holidays")
+        makeup = api.portal.get_registry_record(f"{CALENDAR_PREFIX}.makeup_workdays")
         response = session.post(
             url,
             data={

@@ -15,6 +15,8 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.dexterity.utils import createContentInContainer
 from Products.CMFCore.indexing import processQueue
 from Products.CMFPlone.factory import addPloneSite
+from zhangdian.approval.settings import SIGNING_PREFIX
+from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zope.component.hooks import getSite
 from zope.component.hooks import setSite
 
@@ -95,6 +97,18 @@ def new_site(app, site_id, extensions):
     return site
 
 
+def released_site(app, version):
+    """A site installed from released/<version> as that release installed it."""
+    site = new_site(app, f"site{version}", [])
+    setup = site.portal_setup
+    for dependency in DEPENDENCIES:
+        setup.runAllImportStepsFromProfile(f"profile-{dependency}")
+    setup.runAllImportStepsFromProfile(None, archive=tarball(RELEASED / version))
+    setup.setLastVersionForProfile(PROFILE, version)
+    post_install_of(version, site)
+    return site
+
+
 def exported(site):
     """{path: text} of the compared export steps of `site`."""
     setup = site.portal_setup
@@ -147,28 +161,16 @@ class TestUpgradeFromReleasedProfiles:
     @pytest.mark.parametrize("version", released_versions())
     def test_upgraded_site_matches_fresh_install(self, sites, fresh_export, version):
         """Export of types, workflows, rolemap, catalog, registry and control panel: no difference."""
-        site = new_site(sites, f"site{version}", [])
-        setSite(site)
+        site = released_site(sites, version)
         setup = site.portal_setup
-        for dependency in DEPENDENCIES:
-            setup.runAllImportStepsFromProfile(f"profile-{dependency}")
-        setup.runAllImportStepsFromProfile(None, archive=tarball(RELEASED / version))
-        setup.setLastVersionForProfile(PROFILE, version)
-        post_install_of(version, site)
         setup.upgradeProfile(PROFILE)
         assert setup.getLastVersionForProfile(PROFILE) == (current_version(),)
         assert differences(exported(site), fresh_export) == ""
 
     def test_upgrade_indexes_decided_applications_and_applies_new_permissions(self, sites):
         """1001 → head: a decided application is found by decided_at and readable by supervisors."""
-        site = new_site(sites, "site1001", [])
-        setSite(site)
+        site = released_site(sites, "1001")
         setup = site.portal_setup
-        for dependency in DEPENDENCIES:
-            setup.runAllImportStepsFromProfile(f"profile-{dependency}")
-        setup.runAllImportStepsFromProfile(None, archive=tarball(RELEASED / "1001"))
-        setup.setLastVersionForProfile(PROFILE, "1001")
-        post_install_of("1001", site)
         application = createContentInContainer(
             site["applications"], "Application", checkConstraints=False, id="ZD-2026-000001"
         )
@@ -187,6 +189,22 @@ class TestUpgradeFromReleasedProfiles:
         assert "Supervisor" in [
             r["name"] for r in application.rolesOfPermission(view) if r["selected"]
         ]
+
+    def test_upgrade_keeps_the_bureaus_settings(self, sites):
+        """1001 → head: trust anchors, PKCS#11 module and a year of holidays survive the renaming."""
+        site = released_site(sites, "1001")
+        registry = site.portal_registry
+        old_signing = "zhangdian.approval.settings.ISigningSettings"
+        old_calendar = "zhangdian.approval.workdays.ICalendarSettings"
+        registry[f"{old_signing}.trust_anchors"] = "-----BEGIN CERTIFICATE-----\nbureau"
+        registry[f"{old_signing}.pkcs11_module"] = "/opt/hsm/libhsm.so"
+        holidays = [*registry[f"{old_calendar}.holidays"], "2027-01-01 元旦"]
+        registry[f"{old_calendar}.holidays"] = holidays
+        site.portal_setup.upgradeProfile(PROFILE)
+        assert registry[f"{SIGNING_PREFIX}.trust_anchors"] == "-----BEGIN CERTIFICATE-----\nbureau"
+        assert registry[f"{SIGNING_PREFIX}.pkcs11_module"] == "/opt/hsm/libhsm.so"
+        assert registry[f"{CALENDAR_PREFIX}.holidays"] == holidays
+        assert [n for n in registry.records if n.startswith((old_signing, old_calendar))] == []
 
 
 class TestProfileVersion:

@@ -6,6 +6,11 @@ from zope import schema
 from zope.interface import Interface
 
 
+# The records are named by this prefix, not by the interface's module path, so that moving
+# the module never orphans a bureau's settings.
+SIGNING_PREFIX = "zhangdian.approval.signing"
+
+
 class ISigningSettings(Interface):
     """How the portal checks and makes signatures (密钥与证书设置)."""
 
@@ -56,10 +61,10 @@ class ISigningSettings(Interface):
 
 def signing_setting(name):
     """One signing setting from the registry (its default when unset)."""
-    value = api.portal.get_registry_record(name, interface=ISigningSettings, default=None)
+    value = api.portal.get_registry_record(f"{SIGNING_PREFIX}.{name}", default=None)
     return value if value is not None else ISigningSettings[name].default
 
 
 def set_signing_setting(name, value):
     """Store one signing setting in the registry."""
-    api.portal.set_registry_record(name, value, interface=ISigningSettings)
+    api.portal.set_registry_record(f"{SIGNING_PREFIX}.{name}", value)

@@ -170,6 +170,9 @@ class WorkingCalendar:
 
 # The registry settings and the control panel's validation
 
+# Records are named by this prefix, not by the interface's module path (see settings.py).
+CALENDAR_PREFIX = "zhangdian.approval.calendar"
+
 
 def check_day_lines(lines) -> bool:
     """Refuse a list of calendar lines with a malformed or repeated line, naming it."""
@@ -239,6 +242,6 @@ def bureau_calendar() -> WorkingCalendar:
     from plone import api
 
     def lines(name):
-        return api.portal.get_registry_record(name, interface=ICalendarSettings, default=None)
+        return api.portal.get_registry_record(f"{CALENDAR_PREFIX}.{name}", default=None)
 
     return WorkingCalendar.from_lines(lines("holidays"), lines("makeup_workdays"))

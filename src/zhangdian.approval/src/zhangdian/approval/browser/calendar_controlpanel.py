@@ -4,6 +4,7 @@ from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
 from plone.z3cform import layout
 from zhangdian.approval import _
+from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zhangdian.approval.workdays import ICalendarSettings
 
 
@@ -11,6 +12,7 @@ class CalendarControlPanelForm(RegistryEditForm):
     """Edit the statutory holidays and make-up working days."""
 
     schema = ICalendarSettings
+    schema_prefix = CALENDAR_PREFIX
     id = "approval-calendar-controlpanel"
     label = _("Working-day calendar")
     description = _(
