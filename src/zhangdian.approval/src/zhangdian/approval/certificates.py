@@ -263,7 +263,7 @@ def _extension(cert: x509.Certificate, kind: type):
         return None
 
 
-def _is_ca(cert: x509.Certificate) -> bool:
+def is_ca(cert: x509.Certificate) -> bool:
     """Whether BasicConstraints marks the certificate as a CA."""
     constraints = _extension(cert, x509.BasicConstraints)
     return constraints is not None and constraints.ca
@@ -275,7 +275,7 @@ def _usable_anchor(anchor: x509.Certificate, moment: datetime) -> bool:
         return False
     usage = _extension(anchor, x509.KeyUsage)
     # RFC 5280 4.2.1.3: a CA key whose usage is restricted must include keyCertSign.
-    return _is_ca(anchor) and (usage is None or usage.key_cert_sign)
+    return is_ca(anchor) and (usage is None or usage.key_cert_sign)
 
 
 def _issued_by_anchor(
@@ -322,7 +322,7 @@ def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
 
 def _meant_for_signing(cert: x509.Certificate) -> bool:
     """Whether the certificate is an end-entity certificate whose key may sign documents."""
-    if _is_ca(cert):
+    if is_ca(cert):
         return False
     usage = _extension(cert, x509.KeyUsage)
     return usage is None or usage.digital_signature or usage.content_commitment

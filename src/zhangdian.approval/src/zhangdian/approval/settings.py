@@ -1,14 +1,70 @@
-"""Registry settings of signing: trust anchors, timestamp authority, server-side token."""
+"""Registry settings of signing: trust anchors, timestamp authority, server-side token, routes."""
 
+from datetime import UTC
+from datetime import datetime
 from plone import api
 from zhangdian.approval import _
+from zhangdian.approval.certificates import CertificateError
+from zhangdian.approval.certificates import describe
+from zhangdian.approval.certificates import is_ca
+from zhangdian.approval.certificates import load_trust_anchors
+from zhangdian.approval.errors import ApprovalError
 from zope import schema
 from zope.interface import Interface
+from zope.i18nmessageid import Message
+from zope.interface import Invalid
+from zope.schema.interfaces import ValidationError
 
 
 # The records are named by this prefix, not by the interface's module path, so that moving
 # the module never orphans a bureau's settings.
 SIGNING_PREFIX = "zhangdian.approval.signing"
+
+
+def check_anchor_bundle(pem):
+    """Refuse a trust-anchor bundle with an unreadable block or a certificate that is no CA."""
+    if not pem or not pem.strip():
+        return True
+    try:
+        anchors = load_trust_anchors(pem)
+    except CertificateError as error:
+        raise Invalid(
+            _(
+                "error_anchor_unreadable",
+                default="The trust anchors cannot be read: paste the bureau's CA certificates "
+                "as PEM blocks (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----).",
+            )
+        ) from error
+    for anchor in anchors:
+        if not is_ca(anchor):
+            raise Invalid(
+                _(
+                    "error_anchor_not_ca",
+                    default="${subject} is not a CA certificate, so it cannot be a trust anchor.",
+                    mapping={"subject": anchor.subject.rfc4514_string()},
+                )
+            )
+    return True
+
+
+def describe_anchors(pem):
+    """Subject, fingerprint and validity of each configured trust anchor, for the panels."""
+    if not pem or not pem.strip():
+        return []
+    now = datetime.now(UTC)
+    anchors = []
+    for cert in load_trust_anchors(pem):
+        info = describe(cert)
+        anchors.append(
+            {
+                "subject": info.subject,
+                "fingerprint_sha256": info.fingerprint_sha256,
+                "not_before": info.not_before.isoformat(),
+                "not_after": info.not_after.isoformat(),
+                "valid_now": info.not_before <= now <= info.not_after,
+            }
+        )
+    return anchors
 
 
 class ISigningSettings(Interface):
@@ -23,6 +79,7 @@ class ISigningSettings(Interface):
         ),
         required=False,
         default="",
+        constraint=check_anchor_bundle,
     )
 
     timestamp_url = schema.TextLine(
@@ -58,6 +115,18 @@ class ISigningSettings(Interface):
         default="http://127.0.0.1:8769",
     )
 
+    signing_routes = schema.List(
+        title=_("label_signing_routes", default="Signing routes offered"),
+        description=_(
+            "help_signing_routes",
+            default="How approvers may reach their key. A route is offered only when it is "
+            "also configured: the server token needs the PKCS#11 module above.",
+        ),
+        value_type=schema.Choice(vocabulary="zhangdian.approval.signing_routes"),
+        required=False,
+        default=["agent", "server"],
+    )
+
 
 def signing_setting(name):
     """One signing setting from the registry (its default when unset)."""
@@ -68,3 +137,51 @@ def signing_setting(name):
 def set_signing_setting(name, value):
     """Store one signing setting in the registry."""
     api.portal.set_registry_record(f"{SIGNING_PREFIX}.{name}", value)
+
+
+class InvalidSetting(ApprovalError):
+    """A signing setting that cannot be stored; nothing of the change was."""
+
+    code = "invalid_setting"
+    status = 400
+
+
+def change_signing_settings(changes):
+    """Validate every change against the settings schema, then store them all (or none)."""
+    if not isinstance(changes, dict) or not changes:
+        raise InvalidSetting(
+            _("error_settings_empty", default="Send an object with the settings to change.")
+        )
+    checked = {}
+    for name, value in changes.items():
+        if name not in ISigningSettings:
+            raise InvalidSetting(
+                _(
+                    "error_setting_unknown",
+                    default="There is no signing setting called ${name}.",
+                    mapping={"name": str(name)[:80]},
+                )
+            )
+        field = ISigningSettings[name]
+        if isinstance(value, list) and isinstance(field, schema.List):
+            value = list(value)
+        try:
+            field.validate(value)
+        except ValidationError as error:
+            raise InvalidSetting(_invalid_message(name, error)) from error
+        checked[name] = value
+    for name, value in checked.items():
+        set_signing_setting(name, value)
+    return checked
+
+
+def _invalid_message(name, error):
+    """What is wrong with the value of `name`, as a translatable message."""
+    reason = error.args[0] if error.args and isinstance(error.args[0], Message) else None
+    if reason is not None:
+        return reason
+    return _(
+        "error_setting_invalid",
+        default="The value of ${name} is not valid: ${problem}",
+        mapping={"name": name, "problem": error.doc()},
+    )

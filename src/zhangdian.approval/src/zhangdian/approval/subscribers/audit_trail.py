@@ -2,7 +2,14 @@
 
 from plone import api
 from zhangdian.approval import audit
+from zhangdian.approval.certificates import CertificateError
+from zhangdian.approval.certificates import fingerprint
+from zhangdian.approval.certificates import load_trust_anchors
+from zhangdian.approval.settings import SIGNING_PREFIX
+from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zope.lifecycleevent.interfaces import IAttributes
+
+import hashlib
 
 
 def _state_change(event):
@@ -93,3 +100,30 @@ def _field_value(obj, name):
     if hasattr(value, "filename"):
         return value.filename
     return value
+
+
+def setting_changed(event):
+    """Journal a change of a signing or calendar setting, whichever route made it."""
+    name = getattr(event.record, "__name__", "") or ""
+    if not name.startswith((f"{SIGNING_PREFIX}.", f"{CALENDAR_PREFIX}.")):
+        return
+    audit.record(
+        "settings.changed",
+        target=name,
+        before=_journalled_value(name, event.oldValue),
+        after=_journalled_value(name, event.newValue),
+    )
+
+
+def _journalled_value(name, value):
+    """The value as the journal keeps it; trust anchors by their fingerprints and digest."""
+    if name != f"{SIGNING_PREFIX}.trust_anchors" or not value:
+        return value
+    try:
+        fingerprints = [fingerprint(cert) for cert in load_trust_anchors(value)]
+    except CertificateError:
+        fingerprints = None
+    return {
+        "anchors_sha256": fingerprints,
+        "pem_sha256": hashlib.sha256(value.encode("utf-8")).hexdigest(),
+    }
