@@ -17,10 +17,12 @@ SOFTHSM2_CONF := $(PKI_DIR)/softhsm/softhsm2.conf
 APPROVER ?= approver1
 CONSTRAINTS := constraints.txt
 ADDON := src/zhangdian.approval
+SIGNER := src/zhangdian.signer
 # Debian packages the portal needs at run time (CJK font for decision PDFs,
-# SoftHSM2 for the demo approvers' tokens) and those only the tests need.
+# SoftHSM2 for the demo approvers' tokens) and those only the tests need
+# (xvfb and python3-tk for the signer's confirmation window).
 DEBIAN_PACKAGES := fonts-wqy-zenhei softhsm2 opensc
-DEBIAN_TEST_PACKAGES := poppler-utils chromium postgresql
+DEBIAN_TEST_PACKAGES := poppler-utils chromium postgresql xvfb python3-tk
 # PostgreSQL for RelStorage (make start-relstorage and the storage tests).
 DEBIAN_RELSTORAGE_PACKAGES := postgresql
 PG_PORT ?= 5433
@@ -38,9 +40,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-$(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml
+$(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml $(SIGNER)/pyproject.toml
 	$(UV) pip install --python $(BIN)/python --index-url https://pypi.org/simple \
-	    -c $(CONSTRAINTS) -e "$(ADDON)[test,dev]"
+	    -c $(CONSTRAINTS) -e $(SIGNER) -e "$(ADDON)[test,dev]"
 	touch $@
 
 .PHONY: install
@@ -100,6 +102,10 @@ test-pki: site ## Demo/dev only: a test CA and SoftHSM2 tokens (PIN 123456) boun
 signer: install ## Run zhangdian-signer for the demo token of APPROVER (default approver1)
 	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(BIN)/zhangdian-signer --token-label $(APPROVER) \
 	    --allow-origin http://$(HOST):$(PORT)
+
+.PHONY: signer-wheel
+signer-wheel: $(BIN)/python ## Build the zhangdian.signer wheel for approvers' PCs into dist/
+	$(UV) build --wheel --out-dir dist $(SIGNER)
 
 .PHONY: expire
 expire: instance ## Expire authorisations past their period and send reminders (safe from cron)

@@ -29,7 +29,7 @@ from zhangdian.approval.signatures import SignatureRefused
 from zhangdian.approval.signatures import complete_signature
 from zhangdian.approval.signatures import prepare_signature
 from zhangdian.approval.signatures import verify_decision
-from zhangdian.approval.signing.server import sign_data_with_token
+from zhangdian.signer.token import sign_data_with_token
 from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate
 
