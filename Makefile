@@ -49,10 +49,12 @@ $(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml $(SIGNER)
 install: $(INSTALL_STAMP) ## Create .venv and install every pinned dependency
 
 .PHONY: constraints
+# zhangdian.signer is ours, not on PyPI: resolved from its folder and left out of the pins.
 constraints: $(BIN)/python ## Re-resolve constraints.txt and versions.cfg from PyPI (Plone 6.2.2)
-	echo "Plone==6.2.2" > $(VENV)/top.in
+	printf 'Plone==6.2.2\n-e ./$(SIGNER)\n' > $(VENV)/top.in
 	$(UV) pip compile --python-version 3.11 --all-extras --no-header --annotation-style line \
-	    --index-url https://pypi.org/simple $(ADDON)/pyproject.toml $(VENV)/top.in -o $(CONSTRAINTS)
+	    --index-url https://pypi.org/simple --no-emit-package zhangdian-signer \
+	    $(ADDON)/pyproject.toml $(VENV)/top.in -o $(CONSTRAINTS)
 	$(BIN)/python instance/scripts/versions_cfg.py $(CONSTRAINTS) > versions.cfg
 
 instance/etc/zope.conf: $(INSTALL_STAMP)
