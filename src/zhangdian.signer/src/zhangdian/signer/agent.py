@@ -456,12 +456,13 @@ def _approval(
         return approve, None
     if not in_window:
         if not _has_terminal():
-            parser.error("no terminal to confirm signatures: run it in a terminal")
+            parser.error("no terminal to confirm signatures: run it in a terminal or a desktop")
 
         def approve(summary: dict) -> str | None:
             return ask_pin() if _terminal_confirm(summary) else None
 
         return approve, None
+    # Imported here: headless PCs and servers may have no tkinter at all.
     from zhangdian.signer.confirm import WindowConfirmation
 
     window = WindowConfirmation()
