@@ -17,10 +17,12 @@ SOFTHSM2_CONF := $(PKI_DIR)/softhsm/softhsm2.conf
 APPROVER ?= approver1
 CONSTRAINTS := constraints.txt
 ADDON := src/zhangdian.approval
+SIGNER := src/zhangdian.signer
 # Debian packages the portal needs at run time (CJK font for decision PDFs,
-# SoftHSM2 for the demo approvers' tokens) and those only the tests need.
+# SoftHSM2 for the demo approvers' tokens) and those only the tests need
+# (xvfb and python3-tk for the signer's confirmation window).
 DEBIAN_PACKAGES := fonts-wqy-zenhei softhsm2 opensc
-DEBIAN_TEST_PACKAGES := poppler-utils chromium postgresql
+DEBIAN_TEST_PACKAGES := poppler-utils chromium postgresql xvfb python3-tk
 # PostgreSQL for RelStorage (make start-relstorage and the storage tests).
 DEBIAN_RELSTORAGE_PACKAGES := postgresql
 PG_PORT ?= 5433
@@ -38,19 +40,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-$(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml
+$(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml $(SIGNER)/pyproject.toml
 	$(UV) pip install --python $(BIN)/python --index-url https://pypi.org/simple \
-	    -c $(CONSTRAINTS) -e "$(ADDON)[test,dev]"
+	    -c $(CONSTRAINTS) -e $(SIGNER) -e "$(ADDON)[test,dev]"
 	touch $@
 
 .PHONY: install
 install: $(INSTALL_STAMP) ## Create .venv and install every pinned dependency
 
 .PHONY: constraints
+# zhangdian.signer is ours, not on PyPI: resolved from its folder and left out of the pins.
 constraints: $(BIN)/python ## Re-resolve constraints.txt and versions.cfg from PyPI (Plone 6.2.2)
-	echo "Plone==6.2.2" > $(VENV)/top.in
+	printf 'Plone==6.2.2\n-e ./$(SIGNER)\n' > $(VENV)/top.in
 	$(UV) pip compile --python-version 3.11 --all-extras --no-header --annotation-style line \
-	    --index-url https://pypi.org/simple $(ADDON)/pyproject.toml $(VENV)/top.in -o $(CONSTRAINTS)
+	    --index-url https://pypi.org/simple --no-emit-package zhangdian-signer \
+	    $(ADDON)/pyproject.toml $(VENV)/top.in -o $(CONSTRAINTS)
 	$(BIN)/python instance/scripts/versions_cfg.py $(CONSTRAINTS) > versions.cfg
 
 instance/etc/zope.conf: $(INSTALL_STAMP)
@@ -100,6 +104,10 @@ test-pki: site ## Demo/dev only: a test CA and SoftHSM2 tokens (PIN 123456) boun
 signer: install ## Run zhangdian-signer for the demo token of APPROVER (default approver1)
 	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(BIN)/zhangdian-signer --token-label $(APPROVER) \
 	    --allow-origin http://$(HOST):$(PORT)
+
+.PHONY: signer-wheel
+signer-wheel: $(BIN)/python ## Build the zhangdian.signer wheel for approvers' PCs into dist/
+	$(UV) build --wheel --out-dir dist $(SIGNER)
 
 .PHONY: expire
 expire: instance ## Expire authorisations past their period and send reminders (safe from cron)

@@ -16,7 +16,7 @@ from zhangdian.approval.decision_document import DecisionData
 from zhangdian.approval.decision_document import render_decision
 from zhangdian.approval.signing import pdf as pades
 from zhangdian.approval.signing import softhsm
-from zhangdian.approval.signing.server import sign_data_with_token
+from zhangdian.signer.token import sign_data_with_token
 
 import os
 import statistics

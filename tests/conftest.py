@@ -33,7 +33,7 @@ from pytest_plone import fixtures_factory
 from zhangdian.approval.certificates import make_ca
 from urllib.parse import urlsplit
 from zhangdian.approval.signing import softhsm
-from zhangdian.approval.signing.agent import create_server
+from zhangdian.signer.agent import create_server
 from zhangdian.approval.signing.timestamps import serve_tsa
 from zhangdian.approval.applications import forget_cached_verdicts
 from zhangdian.approval.testing import FUNCTIONAL_TESTING

@@ -29,7 +29,7 @@ from zhangdian.approval.signatures import SignatureRefused
 from zhangdian.approval.signatures import complete_signature
 from zhangdian.approval.signatures import prepare_signature
 from zhangdian.approval.signatures import verify_decision
-from zhangdian.approval.signing.server import sign_data_with_token
+from zhangdian.signer.token import sign_data_with_token
 from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate
 
@@ -151,6 +151,9 @@ class TestRefused:
         with pytest.raises(SignatureRefused) as refused:
             decide(portal, accepted, "approve", "approver1", pin="000000")
         assert refused.value.code == "wrong_pin"
+        assert refused.value.status == 401
+        # The signer's English error reaches the approver in the portal's language.
+        assert "PIN 码错误" in translate(refused.value.messages[0], target_language="zh_CN")
         assert untouched(accepted)
 
     def test_key_of_another_approver(self, portal, accepted, approvers):

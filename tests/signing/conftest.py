@@ -9,7 +9,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from signing_fixtures import TAMPER_MARK
 
+import os
 import pytest
+import shutil
+import subprocess
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -40,3 +43,28 @@ def decision_pdf() -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def x_display():
+    """A private Xvfb X server for the signer's confirmation window; its display name."""
+    program = shutil.which("Xvfb")
+    if program is None:
+        pytest.fail("Xvfb is not installed: run `make system-deps` (Debian xvfb, python3-tk)")
+    read_end, write_end = os.pipe()
+    # -displayfd: Xvfb picks a free display number and writes it, so parallel runs never clash.
+    server = subprocess.Popen(  # noqa: S603 - a fixed program and arguments
+        [program, "-displayfd", str(write_end), "-nolisten", "tcp", "-screen", "0", "1024x768x24"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        number = announced.readline().strip()
+    if not number:
+        server.kill()
+        pytest.fail(f"Xvfb did not start (exit status {server.wait()})")
+    yield f":{number}"
+    server.terminate()
+    server.wait(10)

@@ -6,9 +6,9 @@ from signing_fixtures import EC_TOKEN
 from signing_fixtures import LIBRARY
 from signing_fixtures import PIN
 from signing_fixtures import RSA_TOKEN
-from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.signing import agent
 from zhangdian.approval.signing import pdf
+from zhangdian.signer import agent
+from zhangdian.signer.certificates import fingerprint
 
 import base64
 import http.client
@@ -350,7 +350,7 @@ class _Terminal:
         os.close(self.fd)
 
 
-AGENT_MAIN = "import sys; from zhangdian.approval.signing.agent import main; sys.exit(main())"
+AGENT_MAIN = "import sys; from zhangdian.signer.agent import main; sys.exit(main())"
 
 
 def test_interactive_agent_asks_the_approver(tokens, decision_pdf):
@@ -358,7 +358,7 @@ def test_interactive_agent_asks_the_approver(tokens, decision_pdf):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     argv = ["--module", LIBRARY, "--token-label", RSA_TOKEN, "--port", str(port)]
-    terminal = _Terminal([*argv, "--allow-origin", ORIGIN])
+    terminal = _Terminal([*argv, "--allow-origin", ORIGIN, "--confirm", "terminal"])
     try:
         terminal.wait_for("certificate CN=")
         server = SimpleNamespace(port=port)

@@ -22,9 +22,9 @@ from zhangdian.approval.signing.errors import InvalidState
 from zhangdian.approval.signing.errors import NoTimestampRoom
 from zhangdian.approval.signing.errors import SignatureRejected
 from zhangdian.approval.signing.errors import UnreadablePdf
-from zhangdian.approval.signing.server import sign_data_with_token
 from zhangdian.approval.signing.server import sign_on_server
-from zhangdian.approval.signing.server import token_certificate
+from zhangdian.signer.token import sign_data_with_token
+from zhangdian.signer.token import token_certificate
 
 import gc
 import pytest

@@ -13,18 +13,21 @@ from signing_fixtures import SO_PIN
 from urllib.parse import urlsplit
 from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.signing import pdf
-from zhangdian.approval.signing import pkcs11_worker
 from zhangdian.approval.signing import server
 from zhangdian.approval.signing import softhsm
-from zhangdian.approval.signing.errors import KeyNotFound
-from zhangdian.approval.signing.errors import LibraryMissing
-from zhangdian.approval.signing.errors import PinLocked
-from zhangdian.approval.signing.errors import SigningError
 from zhangdian.approval.signing.errors import TimestampFailed
-from zhangdian.approval.signing.errors import TokenNotFound
-from zhangdian.approval.signing.errors import WrongPin
+from zhangdian.approval.signing.errors import TokenSigningError
+from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
 from zhangdian.approval.signing.timestamps import make_tsa_certificate
 from zhangdian.approval.signing.timestamps import timestamper
+from zhangdian.signer import pkcs11_worker
+from zhangdian.signer import token
+from zhangdian.signer.errors import KeyNotFound
+from zhangdian.signer.errors import LibraryMissing
+from zhangdian.signer.errors import PinLocked
+from zhangdian.signer.errors import SignerError
+from zhangdian.signer.errors import TokenNotFound
+from zhangdian.signer.errors import WrongPin
 
 import http.client
 import pkcs11
@@ -34,38 +37,49 @@ import threading
 
 
 def test_wrong_pin_is_our_error_with_a_translatable_message():
-    with pytest.raises(WrongPin) as caught:
-        server.sign_data_with_token(LIBRARY, RSA_TOKEN, "000000", b"data")
+    with pytest.raises(TokenSigningError) as caught, portal_errors_for_signer_errors():
+        token.sign_data_with_token(LIBRARY, RSA_TOKEN, "000000", b"data")
     error = caught.value
+    assert isinstance(error.__cause__, WrongPin)
     assert error.message.domain == "zhangdian.approval"
     assert error.message.mapping == {"label": RSA_TOKEN}
     assert str(error).startswith(f"The PIN for the signing token {RSA_TOKEN} is wrong.")
     assert error.as_json() == {"type": "wrong_pin", "message": str(error)}
-    assert error.http_status == 401
+    assert error.status == 401
+
+
+def test_the_signer_reports_a_wrong_pin_in_english_with_code_and_status():
+    with pytest.raises(WrongPin) as caught:
+        token.sign_data_with_token(LIBRARY, RSA_TOKEN, "000000", b"data")
+    error = caught.value
+    assert error.mapping == {"label": RSA_TOKEN}
+    assert str(error).startswith(f"The PIN for the signing token {RSA_TOKEN} is wrong.")
+    assert error.as_json() == {"type": "wrong_pin", "message": str(error)}
+    assert error.status == 401
 
 
 def test_unknown_token_label_is_token_not_found():
     with pytest.raises(TokenNotFound) as caught:
-        server.sign_data_with_token(LIBRARY, "no-such-token", PIN, b"data")
+        token.sign_data_with_token(LIBRARY, "no-such-token", PIN, b"data")
     assert "no-such-token" in str(caught.value)
-    assert caught.value.http_status == 404
+    assert caught.value.status == 404
 
 
 def test_unknown_key_label_is_key_not_found():
     with pytest.raises(KeyNotFound):
-        server.sign_data_with_token(LIBRARY, RSA_TOKEN, PIN, b"data", key_label="other-key")
+        token.sign_data_with_token(LIBRARY, RSA_TOKEN, PIN, b"data", key_label="other-key")
     with pytest.raises(KeyNotFound):
-        server.token_certificate(LIBRARY, RSA_TOKEN, key_label="other-key")
+        token.token_certificate(LIBRARY, RSA_TOKEN, key_label="other-key")
 
 
 def test_missing_library_is_reported(tmp_path):
     with pytest.raises(LibraryMissing) as caught:
-        server.token_certificate(str(tmp_path / "libmissing.so"), RSA_TOKEN)
+        token.token_certificate(str(tmp_path / "libmissing.so"), RSA_TOKEN)
     assert "libmissing.so" in str(caught.value)
     not_a_library = tmp_path / "libbroken.so"
     not_a_library.write_bytes(b"not an ELF file")
     with pytest.raises(LibraryMissing):
-        server.token_certificate(str(not_a_library), RSA_TOKEN)
+        token.token_certificate(str(not_a_library), RSA_TOKEN)
 
 
 def test_every_call_runs_on_the_one_worker_thread_of_the_library():
@@ -98,7 +112,7 @@ def test_other_pkcs11_errors_become_token_failures():
     def fail(library):
         raise pkcs11.DeviceError()
 
-    with pytest.raises(SigningError) as caught:
+    with pytest.raises(SignerError) as caught:
         pkcs11_worker.run(LIBRARY, fail)
     assert caught.value.code == "token_failure"
     assert "DeviceError" in str(caught.value)
@@ -122,7 +136,7 @@ def test_locked_pin_is_pin_locked():
         pkcs11_worker.open_session(_LibraryWithLockedToken(), "usbkey", PIN),
     ):
         pass
-    assert caught.value.http_status == 403
+    assert caught.value.status == 403
 
 
 class _RsaKeyWithoutHashMechanism:
@@ -144,7 +158,7 @@ class _RsaKeyWithoutHashMechanism:
 
 def test_rsa_falls_back_to_raw_pkcs1_over_a_digest_info():
     key = _RsaKeyWithoutHashMechanism()
-    signature = server._sign_with(key, b"signed attributes")
+    signature = token._sign_with(key, b"signed attributes")
     key.private_key.public_key().verify(
         signature, b"signed attributes", padding.PKCS1v15(), hashes.SHA256()
     )

@@ -36,6 +36,7 @@ from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 from string import Template
+from zhangdian.signer.certificates import fingerprint
 from zope.i18nmessageid import MessageFactory
 
 import base64
@@ -131,11 +132,6 @@ def load_trust_anchors(pem_bundle: bytes | str) -> list[x509.Certificate]:
     if not anchors:
         raise CertificateError("unreadable")
     return anchors
-
-
-def fingerprint(cert: x509.Certificate) -> str:
-    """The SHA-256 fingerprint as upper-case hex pairs joined by colons."""
-    return ":".join(f"{byte:02X}" for byte in cert.fingerprint(hashes.SHA256()))
 
 
 def describe(cert: x509.Certificate) -> CertificateInfo:

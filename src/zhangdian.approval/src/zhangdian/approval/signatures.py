@@ -42,8 +42,9 @@ from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing import pdf as pades
 from zhangdian.approval.signing.errors import SignatureRejected
 from zhangdian.approval.signing.errors import SigningError
-from zhangdian.approval.signing.server import sign_data_with_token
-from zhangdian.approval.signing.server import token_certificate
+from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
+from zhangdian.signer.token import sign_data_with_token
+from zhangdian.signer.token import token_certificate
 from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import getRequest
 from zope.i18n import translate
@@ -261,7 +262,7 @@ def _prepare(application, transition, reason, certificate, userid, moment):
             timestamp_url=timestamp_url,
         )
     except SigningError as error:
-        raise SignatureRefused(error.code, error.message, status=error.http_status) from error
+        raise SignatureRefused(error.code, error.message, status=error.status) from error
     expires = moment + NONCE_LIFETIME
     entry = {
         "userid": userid,
@@ -337,7 +338,7 @@ def _record(application, entry, signature, certificate, userid, moment):
     except SignatureRejected as error:
         raise SignatureRefused("signature_invalid") from error
     except SigningError as error:
-        raise SignatureRefused(error.code, error.message, status=error.http_status) from error
+        raise SignatureRefused(error.code, error.message, status=error.status) from error
     verification = pades.verify(signed, trust_anchors(), field_name=SIGNATURE_FIELD)
     if not verification.ok:
         raise SignatureRefused(
@@ -405,13 +406,15 @@ def sign_with_server_token(
     # Before the token is touched: who may not decide learns it without a PIN attempt.
     _check_decision(application, transition, (reason or "").strip(), userid, moment)
     try:
-        certificate = token_certificate(library, userid)
+        with portal_errors_for_signer_errors():
+            certificate = token_certificate(library, userid)
         prepared, entry = _prepare(application, transition, reason, certificate, userid, moment)
-        signature, cert_der = sign_data_with_token(
-            library, userid, pin, base64.b64decode(prepared["data_to_sign"])
-        )
+        with portal_errors_for_signer_errors():
+            signature, cert_der = sign_data_with_token(
+                library, userid, pin, base64.b64decode(prepared["data_to_sign"])
+            )
     except SigningError as error:
-        raise SignatureRefused(error.code, error.message, status=error.http_status) from error
+        raise SignatureRefused(error.code, error.message, status=error.status) from error
 
     def record():
         return _record(application, entry, signature, cert_der, userid, moment)

@@ -19,7 +19,7 @@ from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signing import softhsm
-from zhangdian.approval.signing.server import token_certificate
+from zhangdian.signer.token import token_certificate
 
 
 DEMO_PIN = "123456"

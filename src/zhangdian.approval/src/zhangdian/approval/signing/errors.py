@@ -1,138 +1,82 @@
-"""Errors of the signing code: a stable `code`, an HTTP status and a translatable message."""
+"""Errors of the portal's signing code: a stable `code`, an HTTP status and a translatable message.
 
+The USB key's errors are raised by zhangdian.signer, which has no translations; at the border
+`portal_errors_for_signer_errors` turns them into `TokenSigningError`s with the same code and
+status and this domain's message for the signer's English template.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from zhangdian.approval import PACKAGE_NAME
 from zhangdian.approval import _
-from zope.i18n import interpolate
+from zhangdian.approval.errors import ApprovalError
+from zhangdian.signer.errors import TokenError
 from zope.i18nmessageid import Message
 
 
-class SigningError(Exception):
+class SigningError(ApprovalError):
     """Base of every error the signing code reports to a user."""
 
     code = "signing_error"
-    http_status = 500
+    status = 500
 
     def __init__(self, message: Message):
         """Keep the translatable `message`; str() gives it in English."""
-        self.message = message
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        """The English message with its placeholders filled in."""
-        return interpolate(self.message, self.message.mapping)
-
-    def as_json(self) -> dict[str, str]:
-        """The `{"type", "message"}` body of an HTTP error answer (English)."""
-        return {"type": self.code, "message": str(self)}
-
-
-class LibraryMissing(SigningError):
-    """The PKCS#11 library cannot be loaded."""
-
-    code = "library_missing"
-    http_status = 503
-
-    def __init__(self, library_path: str, reason: str):
-        """The library at `library_path` failed to load because of `reason`."""
-        super().__init__(
-            _(
-                "The PKCS#11 library ${path} cannot be loaded: ${reason}",
-                mapping={"path": library_path, "reason": reason},
-            )
-        )
-
-
-class TokenNotFound(SigningError):
-    """No token with the label is present."""
-
-    code = "token_not_found"
-    http_status = 404
-
-    def __init__(self, token_label: str):
-        """No token labelled `token_label` is plugged in."""
-        self.token_label = token_label
-        super().__init__(
-            _(
-                "No signing token labelled ${label} is present: plug in the USB key and try again.",
-                mapping={"label": token_label},
-            )
-        )
-
-
-class WrongPin(SigningError):
-    """The token refused the PIN."""
-
-    code = "wrong_pin"
-    http_status = 401
-
-    def __init__(self, token_label: str):
-        """The PIN given for `token_label` is wrong."""
-        super().__init__(
-            _(
-                "The PIN for the signing token ${label} is wrong. Several wrong attempts lock "
-                "the token.",
-                mapping={"label": token_label},
-            )
-        )
-
-
-class PinLocked(SigningError):
-    """The token is locked after too many wrong PINs."""
-
-    code = "pin_locked"
-    http_status = 403
-
-    def __init__(self, token_label: str):
-        """The user PIN of `token_label` is locked."""
-        super().__init__(
-            _(
-                "The signing token ${label} is locked after too many wrong PINs; ask the "
-                "working group to unlock it.",
-                mapping={"label": token_label},
-            )
-        )
-
-
-class KeyNotFound(SigningError):
-    """The token holds no usable signing key and certificate (or several)."""
-
-    code = "key_not_found"
-    http_status = 404
-
-    def __init__(self, token_label: str, key_label: str | None, detail: str = "missing"):
-        """No (or no unique, when `detail` is "ambiguous") key/certificate pair on the token."""
-        mapping = {"token": token_label, "key": key_label or "*"}
-        if detail == "ambiguous":
-            message = _(
-                "The signing token ${token} holds several keys; choose one by its label.",
-                mapping=mapping,
-            )
-        else:
-            message = _(
-                "The signing token ${token} holds no signing key with its certificate "
-                "(key label ${key}).",
-                mapping=mapping,
-            )
         super().__init__(message)
 
 
-class TokenFailure(SigningError):
-    """Any other error the PKCS#11 library reported."""
+# The signer's templates are this domain's message ids (the same English text), so the
+# catalogues' translations of the messages from before the signer moved out keep working.
+_TOKEN_MESSAGES = {
+    str(message): message
+    for message in (
+        _("The PKCS#11 library ${path} cannot be loaded: ${reason}"),
+        _("No signing token labelled ${label} is present: plug in the USB key and try again."),
+        _(
+            "The PIN for the signing token ${label} is wrong. Several wrong attempts lock "
+            "the token."
+        ),
+        _(
+            "The signing token ${label} is locked after too many wrong PINs; ask the "
+            "working group to unlock it."
+        ),
+        _("The signing token ${token} holds several keys; choose one by its label."),
+        _(
+            "The signing token ${token} holds no signing key with its certificate "
+            "(key label ${key})."
+        ),
+        _("The signing token reported an error: ${reason}"),
+        _("Signing certificates with ${key_type} keys are not supported; use RSA or ECDSA."),
+    )
+}
 
-    code = "token_failure"
-    http_status = 502
 
-    def __init__(self, reason: str):
-        """The library failed with `reason` (the PKCS#11 error name)."""
-        super().__init__(
-            _("The signing token reported an error: ${reason}", mapping={"reason": reason})
-        )
+class TokenSigningError(SigningError):
+    """An error of the USB key or its PKCS#11 library (from zhangdian.signer), translatable."""
+
+    def __init__(self, error: TokenError):
+        """The signer's `error` with its code, status and the portal's message for it."""
+        self.code = error.code
+        self.status = error.status
+        # A template the portal does not know yet still reads as the signer's English.
+        message = _TOKEN_MESSAGES.get(error.template, error.template)
+        super().__init__(Message(message, domain=PACKAGE_NAME, mapping=dict(error.mapping)))
+
+
+@contextmanager
+def portal_errors_for_signer_errors() -> Iterator[None]:
+    """Raise the signer's token errors raised inside as `TokenSigningError`s."""
+    try:
+        yield
+    except TokenError as error:
+        raise TokenSigningError(error) from error
 
 
 class UnreadablePdf(SigningError):
     """The PDF to sign cannot be read."""
 
     code = "unreadable_pdf"
-    http_status = 400
+    status = 400
 
     def __init__(self):
         """The document is not a PDF pyHanko can read."""
@@ -143,7 +87,7 @@ class FieldAlreadySigned(SigningError):
     """The signature field already holds a signature."""
 
     code = "already_signed"
-    http_status = 409
+    status = 409
 
     def __init__(self, field_name: str):
         """`field_name` is already filled."""
@@ -159,7 +103,7 @@ class UnsupportedKey(SigningError):
     """The certificate's key cannot sign decisions."""
 
     code = "unsupported_key"
-    http_status = 400
+    status = 400
 
     def __init__(self, key_type: str):
         """The certificate carries a `key_type` key."""
@@ -175,7 +119,7 @@ class InvalidState(SigningError):
     """The stored state of a prepared signature is damaged or of another version."""
 
     code = "invalid_state"
-    http_status = 400
+    status = 400
 
     def __init__(self):
         """The state cannot be used to complete the signature."""
@@ -191,7 +135,7 @@ class SignatureRejected(SigningError):
     """The signature value does not verify, so nothing was embedded."""
 
     code = "signature_rejected"
-    http_status = 400
+    status = 400
 
     def __init__(self):
         """The returned signature value is not a signature of the prepared data."""
@@ -207,7 +151,7 @@ class NoTimestampRoom(SigningError):
     """The prepared document has no room for a timestamp token."""
 
     code = "no_timestamp_room"
-    http_status = 409
+    status = 409
 
     def __init__(self):
         """Complete was asked for a timestamp that prepare did not reserve space for."""
@@ -223,7 +167,7 @@ class TimestampFailed(SigningError):
     """The timestamp authority did not answer or refused."""
 
     code = "timestamp_failed"
-    http_status = 502
+    status = 502
 
     def __init__(self, url: str):
         """The TSA at `url` failed."""

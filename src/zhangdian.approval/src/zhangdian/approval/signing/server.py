@@ -1,49 +1,15 @@
-"""Signing with a token the server can reach (network HSM, server-attached USB key, kiosk).
+"""Signing a PDF with a token the server can reach (network HSM, server-attached USB key, kiosk).
 
-`sign_data_with_token` is the one place that signs with a PKCS#11 key; the local agent uses it
-as well. Keys are found by label, or as the only end-entity certificate and its private key
-(same CKA_ID) on the token. Everything goes through the library's worker thread.
+The token itself is reached through `zhangdian.signer.token`, which the approver's local agent
+uses as well; its errors come out of here as the portal's translatable signing errors.
 """
 
-from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from pkcs11 import Attribute
-from pkcs11 import CertificateType
-from pkcs11 import KeyType
-from pkcs11 import Mechanism
-from pkcs11 import ObjectClass
-from pkcs11.exceptions import MechanismInvalid
-from pkcs11.util.ec import encode_ecdsa_signature
 from zhangdian.approval.signing import pdf
-from zhangdian.approval.signing import pkcs11_worker
-from zhangdian.approval.signing.errors import KeyNotFound
 from zhangdian.approval.signing.errors import SignatureRejected
-from zhangdian.approval.signing.errors import UnsupportedKey
-
-import hashlib
-
-
-# DER DigestInfo prefix for SHA-256 (RFC 8017, 9.2 note 1), for tokens without SHA256_RSA_PKCS.
-_SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
-
-
-def token_certificate(
-    library_path: str, token_label: str, key_label: str | None = None
-) -> x509.Certificate:
-    """The signing certificate on the token; certificates are public, so no PIN is needed."""
-    cert_der = pkcs11_worker.run(library_path, _read_certificate, token_label, key_label)
-    return x509.load_der_x509_certificate(cert_der)
-
-
-def sign_data_with_token(
-    library_path: str,
-    token_label: str,
-    pin: str,
-    data_to_sign: bytes,
-    key_label: str | None = None,
-) -> tuple[bytes, bytes]:
-    """Sign `data_to_sign` with SHA-256 on the token; return (signature, certificate DER)."""
-    return pkcs11_worker.run(library_path, _sign, token_label, pin, bytes(data_to_sign), key_label)
+from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
+from zhangdian.signer.token import sign_data_with_token
+from zhangdian.signer.token import token_certificate
 
 
 def sign_on_server(
@@ -61,7 +27,8 @@ def sign_on_server(
     timestamp_url: str | None = None,
 ) -> bytes:
     """The PDF signed with the token's key: prepare, sign on the token, complete."""
-    certificate = token_certificate(library_path, token_label, key_label)
+    with portal_errors_for_signer_errors():
+        certificate = token_certificate(library_path, token_label, key_label)
     prepared = pdf.prepare(
         pdf_bytes,
         certificate,
@@ -72,84 +39,11 @@ def sign_on_server(
         location=location,
         timestamp_url=timestamp_url,
     )
-    signature, cert_der = sign_data_with_token(
-        library_path, token_label, pin, prepared.data_to_sign, key_label
-    )
+    with portal_errors_for_signer_errors():
+        signature, cert_der = sign_data_with_token(
+            library_path, token_label, pin, prepared.data_to_sign, key_label
+        )
     if cert_der != certificate.public_bytes(Encoding.DER):
         # The token was swapped between reading the certificate and signing.
         raise SignatureRejected()
     return pdf.complete(prepared.state, signature, timestamp_url=timestamp_url)
-
-
-# --- worker jobs ---------------------------------------------------------------------------
-
-
-def _read_certificate(library, token_label, key_label) -> bytes:
-    """Worker job: the DER of the signing certificate."""
-    with pkcs11_worker.open_session(library, token_label) as session:
-        return _signing_certificate(session, token_label, key_label)[Attribute.VALUE]
-
-
-def _sign(library, token_label, pin, data, key_label) -> tuple[bytes, bytes]:
-    """Worker job: log in, find the key next to the certificate and sign `data`."""
-    with pkcs11_worker.open_session(library, token_label, pin) as session:
-        certificate = _signing_certificate(session, token_label, key_label)
-        key = _private_key_for(session, certificate, token_label, key_label)
-        return _sign_with(key, data), certificate[Attribute.VALUE]
-
-
-def _signing_certificate(session, token_label, key_label):
-    """The certificate labelled `key_label`, or the token's only end-entity certificate."""
-    template = {
-        Attribute.CLASS: ObjectClass.CERTIFICATE,
-        Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-    }
-    if key_label is not None:
-        template[Attribute.LABEL] = key_label
-    candidates = [obj for obj in session.get_objects(template) if not _is_ca(obj[Attribute.VALUE])]
-    if len(candidates) != 1:
-        raise KeyNotFound(token_label, key_label, "ambiguous" if candidates else "missing")
-    return candidates[0]
-
-
-def _private_key_for(session, certificate, token_label, key_label):
-    """The private key with the certificate's CKA_ID (or its label)."""
-    for attribute in (Attribute.ID, Attribute.LABEL):
-        value = certificate[attribute]
-        if not value:
-            continue
-        keys = list(
-            session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY, attribute: value})
-        )
-        if len(keys) == 1:
-            return keys[0]
-    raise KeyNotFound(token_label, key_label)
-
-
-def _sign_with(key, data: bytes) -> bytes:
-    """A SHA-256 signature of `data`: RSA PKCS#1 v1.5, or ECDSA in DER."""
-    if key.key_type == KeyType.RSA:
-        try:
-            return key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS)
-        except MechanismInvalid:
-            # Some USB keys only offer raw PKCS#1 v1.5 over a DigestInfo.
-            digest_info = _SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
-            return key.sign(digest_info, mechanism=Mechanism.RSA_PKCS)
-    if key.key_type == KeyType.EC:
-        # SoftHSM (and many tokens) lack CKM_ECDSA_SHA256: hash here, sign the digest raw.
-        raw = key.sign(hashlib.sha256(data).digest(), mechanism=Mechanism.ECDSA)
-        return encode_ecdsa_signature(raw)
-    raise UnsupportedKey(key.key_type.name)
-
-
-def _is_ca(cert_der: bytes) -> bool:
-    """Whether a certificate on the token is a CA certificate (some tokens carry the chain)."""
-    try:
-        constraints = x509.load_der_x509_certificate(cert_der).extensions.get_extension_for_class(
-            x509.BasicConstraints
-        )
-    except x509.ExtensionNotFound:
-        return False
-    except ValueError:
-        return True
-    return constraints.value.ca

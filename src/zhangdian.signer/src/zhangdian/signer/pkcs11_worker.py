@@ -13,13 +13,13 @@ re-initialise the library to see tokens created after it was loaded (pitfall 6).
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import contextmanager
-from zhangdian.approval.signing.errors import KeyNotFound
-from zhangdian.approval.signing.errors import LibraryMissing
-from zhangdian.approval.signing.errors import PinLocked
-from zhangdian.approval.signing.errors import SigningError
-from zhangdian.approval.signing.errors import TokenFailure
-from zhangdian.approval.signing.errors import TokenNotFound
-from zhangdian.approval.signing.errors import WrongPin
+from zhangdian.signer.errors import KeyNotFound
+from zhangdian.signer.errors import LibraryMissing
+from zhangdian.signer.errors import PinLocked
+from zhangdian.signer.errors import SignerError
+from zhangdian.signer.errors import TokenFailure
+from zhangdian.signer.errors import TokenNotFound
+from zhangdian.signer.errors import WrongPin
 
 import os
 import pkcs11
@@ -104,7 +104,7 @@ def run(library_path: str, fn: Callable, *args):
         return fn(worker._load(), *args)
     try:
         return worker.submit(fn, args).result()
-    except SigningError:
+    except SignerError:
         raise
     except pkcs11.PKCS11Error as error:
         raise TokenFailure(type(error).__name__) from error

@@ -1,17 +1,21 @@
 """zhangdian-signer: the signing agent on the approver's PC, in front of the USB key.
 
 The portal prepares a decision PDF and hands the browser the DER signed attributes to sign;
-the browser posts them here with a summary of the decision. The agent shows the summary on
-its terminal, asks the approver to confirm and for the PIN, signs on the token and returns
-the signature value and certificate. The key and the PIN never leave this PC.
+the browser posts them here with a summary of the decision. The agent shows the summary in a
+window (or on its terminal), asks the approver to confirm and for the PIN, signs on the token
+and returns the signature value and certificate. The key and the PIN never leave this PC.
 
 Defences: it listens on 127.0.0.1 only; every request must carry an Origin from the
 `--allow-origin` list and a loopback Host (against DNS rebinding); bodies are capped at 64 KiB;
 it signs only CMS signed attributes made for this token's certificate, never arbitrary bytes.
 `--yes` skips the confirmation and exists for automated tests only.
+
+Everything here is the standard library plus python-pkcs11, cryptography and asn1crypto: it
+runs on an approver's Windows PC with no Plone (tests/signing checks that none is imported).
 """
 
 from asn1crypto import cms
+from asn1crypto import tsp  # noqa: F401 - teaches cms the signing_certificate_v2 attribute
 from collections.abc import Callable
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -19,13 +23,19 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-from zhangdian.approval import _
-from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.signing.errors import SigningError
-from zhangdian.approval.signing.errors import TokenNotFound
-from zhangdian.approval.signing.server import sign_data_with_token
-from zhangdian.approval.signing.server import token_certificate
+from zhangdian.signer.certificates import fingerprint
+from zhangdian.signer.errors import BadRequest
+from zhangdian.signer.errors import BodyTooLarge
+from zhangdian.signer.errors import CertificateMismatch
+from zhangdian.signer.errors import Declined
+from zhangdian.signer.errors import NotFound
+from zhangdian.signer.errors import OriginForbidden
+from zhangdian.signer.errors import SignerError
+from zhangdian.signer.errors import TokenNotFound
+from zhangdian.signer.token import sign_data_with_token
+from zhangdian.signer.token import token_certificate
 
 import argparse
 import base64
@@ -40,6 +50,10 @@ import threading
 import unicodedata
 
 
+if TYPE_CHECKING:
+    from zhangdian.signer.confirm import WindowConfirmation
+
+
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8769
 MODULE_ENV = "ZHANGDIAN_PKCS11_MODULE"
@@ -50,76 +64,7 @@ _MAX_NONCE = 200
 _MAX_SUMMARY_FIELD = 500
 _ALLOWED_METHODS = "GET, POST, OPTIONS"
 
-logger = logging.getLogger("zhangdian.approval.signing.agent")
-
-
-class BadRequest(SigningError):
-    """The request is malformed."""
-
-    code = "bad_request"
-    http_status = 400
-
-
-class OriginForbidden(SigningError):
-    """The request does not come from an allowed portal page."""
-
-    code = "origin_forbidden"
-    http_status = 403
-
-    def __init__(self):
-        """The Origin (or Host) header is missing or not allowed."""
-        super().__init__(_("This signing agent only answers the portal pages it was started for."))
-
-
-class BodyTooLarge(SigningError):
-    """The request body exceeds MAX_BODY."""
-
-    code = "body_too_large"
-    http_status = 413
-
-    def __init__(self):
-        """The body is larger than the agent accepts."""
-        super().__init__(
-            _("The request is larger than ${limit} bytes.", mapping={"limit": str(MAX_BODY)})
-        )
-
-
-class Declined(SigningError):
-    """The approver refused to sign at the terminal."""
-
-    code = "declined"
-    http_status = 403
-
-    def __init__(self):
-        """The approver answered no."""
-        super().__init__(_("The approver declined to sign."))
-
-
-class CertificateMismatch(SigningError):
-    """The portal prepared the document for another certificate than the one on the token."""
-
-    code = "certificate_mismatch"
-    http_status = 409
-
-    def __init__(self):
-        """The signing-certificate attribute names another certificate."""
-        super().__init__(
-            _(
-                "The document was prepared for another certificate than the one on this "
-                "USB key; plug in your own key."
-            )
-        )
-
-
-class NotFound(SigningError):
-    """No such endpoint."""
-
-    code = "not_found"
-    http_status = 404
-
-    def __init__(self):
-        """The path is unknown."""
-        super().__init__(_("Unknown address; the agent offers /status and /sign."))
+logger = logging.getLogger("zhangdian.signer.agent")
 
 
 @dataclass(frozen=True)
@@ -130,8 +75,8 @@ class AgentConfig:
     token_label: str
     key_label: str | None
     allowed_origins: frozenset[str]
-    ask_pin: Callable[[], str]
-    confirm: Callable[[dict], bool]
+    # Shows the summary to the approver: the PIN to sign with, or None when they decline.
+    approve: Callable[[dict], str | None]
 
 
 class SigningAgent(ThreadingHTTPServer):
@@ -139,9 +84,10 @@ class SigningAgent(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, config: AgentConfig, port: int):
-        """Bind to 127.0.0.1:`port` (0 picks a free port)."""
+    def __init__(self, config: AgentConfig, port: int, window: "WindowConfirmation | None" = None):
+        """Bind to 127.0.0.1:`port` (0 picks a free port); `window` asks in a window."""
         self.config = config
+        self.window = window
         # One signature at a time: the approver answers one prompt after the other.
         self.signing_lock = threading.Lock()
         super().__init__((LOOPBACK, port), _AgentHandler)
@@ -181,8 +127,8 @@ class _AgentHandler(BaseHTTPRequestHandler):
             if endpoint is None:
                 raise NotFound()
             status, body = endpoint()
-        except SigningError as error:
-            self._answer(error.http_status, error.as_json(), self._allowed_origin())
+        except SignerError as error:
+            self._answer(error.status, error.as_json(), self._allowed_origin())
         except Exception:
             logger.exception("unexpected error while answering %s %s", self.command, self._path())
             body = {"type": "internal_error", "message": "The signing agent failed; see its log."}
@@ -230,13 +176,14 @@ class _AgentHandler(BaseHTTPRequestHandler):
         with self.server.signing_lock:
             certificate = token_certificate(config.module, config.token_label, config.key_label)
             _check_signed_attributes(request["data_to_sign"], certificate)
-            if not config.confirm(request["summary"]):
+            pin = config.approve(request["summary"])
+            if pin is None:
                 logger.info("declined: application %s", request["summary"]["number"])
                 raise Declined()
             signature, cert_der = sign_data_with_token(
                 config.module,
                 config.token_label,
-                config.ask_pin(),
+                pin,
                 request["data_to_sign"],
                 config.key_label,
             )
@@ -257,15 +204,15 @@ class _AgentHandler(BaseHTTPRequestHandler):
         try:
             length = int(self.headers.get("Content-Length", ""))
         except ValueError:
-            raise BadRequest(_("The request has no valid Content-Length.")) from None
+            raise BadRequest("The request has no valid Content-Length.") from None
         if length > MAX_BODY:
             if length <= _MAX_DRAIN:
                 # Read what the client sends, so that it gets the 413 instead of a reset.
                 self.rfile.read(length)
             self.close_connection = True
-            raise BodyTooLarge()
+            raise BodyTooLarge(MAX_BODY)
         if length < 0:
-            raise BadRequest(_("The request has no valid Content-Length."))
+            raise BadRequest("The request has no valid Content-Length.")
         return self.rfile.read(length)
 
     def _answer(self, status: int, body: dict | None, origin: str | None) -> None:
@@ -304,9 +251,9 @@ def _parse_sign_request(body: bytes) -> dict:
     try:
         request = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest(_("The request body is not valid JSON.")) from None
+        raise BadRequest("The request body is not valid JSON.") from None
     if not isinstance(request, dict):
-        raise BadRequest(_("The request body is not valid JSON."))
+        raise BadRequest("The request body is not valid JSON.")
     nonce = request.get("nonce")
     if not isinstance(nonce, str) or not 0 < len(nonce) <= _MAX_NONCE:
         raise _invalid_field("nonce")
@@ -331,9 +278,7 @@ def _parse_sign_request(body: bytes) -> dict:
 
 def _invalid_field(name: str) -> BadRequest:
     """The error for a missing or malformed request field."""
-    return BadRequest(
-        _("The request field ${field} is missing or invalid.", mapping={"field": name})
-    )
+    return BadRequest("The request field ${field} is missing or invalid.", field=name)
 
 
 def _printable(text: str) -> str:
@@ -344,7 +289,7 @@ def _printable(text: str) -> str:
 def _check_signed_attributes(data: bytes, certificate: x509.Certificate) -> None:
     """Refuse anything but CMS signed attributes made for this certificate."""
     not_attributes = BadRequest(
-        _("data_to_sign is not the signed attributes of a document signature.")
+        "data_to_sign is not the signed attributes of a document signature."
     )
     try:
         attributes = {a["type"].native: a["values"] for a in cms.CMSAttributes.load(data)}
@@ -374,9 +319,24 @@ def _terminal_confirm(summary: dict) -> bool:
     return answer in ("y", "yes", "是", "确认")
 
 
-def _auto_confirm(summary: dict) -> bool:
-    """--yes: log the summary and accept (automated tests only)."""
-    logger.info("auto-confirmed (--yes): application %s", summary["number"])
+def _terminal_pin() -> str:
+    """Ask for the PIN on the terminal without echoing it."""
+    return getpass.getpass("USB key PIN 密钥口令: ")
+
+
+def _has_terminal() -> bool:
+    """Whether a person can answer on stdin (pythonw on Windows has no stdin at all)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def window_available() -> bool:
+    """Whether a confirmation window can be shown: tkinter imports and there is a desktop."""
+    if sys.platform not in ("win32", "darwin") and not os.environ.get("DISPLAY"):
+        return False
+    try:
+        import tkinter  # noqa: F401 - only whether it imports
+    except ImportError:
+        return False
     return True
 
 
@@ -412,9 +372,21 @@ def _parser() -> argparse.ArgumentParser:
         help="read the PIN from environment variable VAR (tests, kiosks); default: prompt",
     )
     parser.add_argument(
+        "--confirm",
+        choices=("auto", "window", "terminal"),
+        default="auto",
+        help="where the approver confirms each signature: a window, the terminal, or auto "
+        "(a window when there is a desktop, else the terminal; the default)",
+    )
+    parser.add_argument(
         "--yes",
         action="store_true",
         help="sign without asking for confirmation: FOR AUTOMATED TESTS ONLY",
+    )
+    parser.add_argument(
+        "--log-file",
+        metavar="PATH",
+        help="append the log to PATH instead of the terminal (pythonw has no terminal)",
     )
     return parser
 
@@ -437,62 +409,125 @@ def _normalised_origin(parser: argparse.ArgumentParser, value: str) -> str:
 def create_server(argv: list[str] | None = None) -> SigningAgent:
     """Parse the command line and bind the agent (not serving yet; see `main`)."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    return _bound_server(parser, parser.parse_args(argv))
+
+
+def _bound_server(parser: argparse.ArgumentParser, args: argparse.Namespace) -> SigningAgent:
+    """The agent the parsed command line `args` asks for, bound to its port."""
     if args.host != LOOPBACK:
         parser.error(f"--host must be {LOOPBACK}: the agent never listens on other addresses")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
     origins = frozenset(_normalised_origin(parser, origin) for origin in args.allow_origin)
-    if args.pin_env:
-        variable = args.pin_env
-        if variable not in os.environ:
-            parser.error(f"--pin-env: environment variable {variable} is not set")
-
-        def ask_pin() -> str:
-            return os.environ[variable]
-    else:
-        if not sys.stdin.isatty():
-            parser.error("no terminal to ask for the PIN: run it in a terminal or use --pin-env")
-
-        def ask_pin() -> str:
-            return getpass.getpass("USB key PIN 密钥口令: ")
-
-    if not args.yes and not sys.stdin.isatty():
-        parser.error("no terminal to confirm signatures: run it in a terminal")
+    approve, window = _approval(parser, args)
     config = AgentConfig(
         module=args.module,
         token_label=args.token_label,
         key_label=args.key_label,
         allowed_origins=origins,
-        ask_pin=ask_pin,
-        confirm=_auto_confirm if args.yes else _terminal_confirm,
+        approve=approve,
     )
-    return SigningAgent(config, args.port)
+    return SigningAgent(config, args.port, window)
+
+
+def _approval(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[Callable[[dict], str | None], "WindowConfirmation | None"]:
+    """How the approver confirms and gives the PIN, and the window service if they use one."""
+    pin_from_environment = None
+    if args.pin_env:
+        variable = args.pin_env
+        if variable not in os.environ:
+            parser.error(f"--pin-env: environment variable {variable} is not set")
+
+        def pin_from_environment() -> str:
+            return os.environ[variable]
+
+    in_window = not args.yes and _confirms_in_window(parser, args.confirm)
+    if not in_window and pin_from_environment is None and not _has_terminal():
+        parser.error("no terminal to ask for the PIN: run it in a terminal or use --pin-env")
+    ask_pin = pin_from_environment or _terminal_pin
+    if args.yes:
+
+        def approve(summary: dict) -> str:
+            logger.info("auto-confirmed (--yes): application %s", summary["number"])
+            return ask_pin()
+
+        return approve, None
+    if not in_window:
+        if not _has_terminal():
+            parser.error("no terminal to confirm signatures: run it in a terminal or a desktop")
+
+        def approve(summary: dict) -> str | None:
+            return ask_pin() if _terminal_confirm(summary) else None
+
+        return approve, None
+    # Imported here: headless PCs and servers may have no tkinter at all.
+    from zhangdian.signer.confirm import WindowConfirmation
+
+    window = WindowConfirmation()
+
+    def approve(summary: dict) -> str | None:
+        pin = window.ask(summary, want_pin=pin_from_environment is None)
+        if pin is None or pin_from_environment is None:
+            return pin
+        return pin_from_environment()
+
+    return approve, window
+
+
+def _confirms_in_window(parser: argparse.ArgumentParser, choice: str) -> bool:
+    """Whether `--confirm` `choice` means a window; a usage error if none can be shown."""
+    if choice == "terminal":
+        return False
+    if window_available():
+        return True
+    if choice == "window":
+        parser.error("--confirm window: no desktop to show it on ($DISPLAY) or no tkinter")
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the agent until interrupted."""
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s")
-    server = create_server(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        **({"filename": args.log_file} if args.log_file else {"stream": sys.stderr}),
+        level=logging.INFO,
+        format="%(asctime)s %(message)s",
+    )
+    server = _bound_server(parser, args)
     config = server.config
     logger.info(
-        "zhangdian-signer listening on http://%s:%s for %s; token %s",
+        "zhangdian-signer listening on http://%s:%s for %s; token %s; confirmation in %s",
         LOOPBACK,
         server.port,
         ", ".join(sorted(config.allowed_origins)),
         config.token_label,
+        "a window" if server.window else "the terminal",
     )
     try:
         certificate = token_certificate(config.module, config.token_label, config.key_label)
         logger.info(
             "certificate %s (%s)", certificate.subject.rfc4514_string(), fingerprint(certificate)
         )
-    except SigningError as error:
+    except SignerError as error:
         logger.warning("%s", error)
     try:
-        server.serve_forever()
+        if server.window is None:
+            server.serve_forever()
+        else:
+            # The windows need the main thread (macOS insists), so HTTP is served beside it.
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            server.window.serve()
     except KeyboardInterrupt:
         logger.info("stopped")
     finally:
+        if server.window is not None:
+            server.shutdown()
         server.server_close()
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
