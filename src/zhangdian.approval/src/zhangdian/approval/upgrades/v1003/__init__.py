@@ -1,4 +1,4 @@
-"""Profile version 1003: settings named by a prefix instead of their interface's module path."""
+"""Profile version 1003: prefixed settings, the signing control panel and its permission."""
 
 from plone import api
 from zhangdian.approval import logger
