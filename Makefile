@@ -18,10 +18,8 @@ APPROVER ?= approver1
 # The demo's SMTP sink on 127.0.0.1: each mail becomes a .eml file under MAIL_DIR.
 MAIL_PORT ?= 8025
 MAIL_DIR := instance/var/mail
-# With DEMO=1, started in the background of a start recipe; it watches the recipe shell,
-# which `exec`s the portal, so it ends with the portal (or a Ctrl-C of the process group).
-MAIL_SINK = $(if $(filter 1,$(DEMO)),$(BIN)/python instance/scripts/mail_sink.py \
-    --port $(MAIL_PORT) --directory $(MAIL_DIR) --watch-pid $$$$ &)
+DEMO_FIRST := $(if $(filter 1,$(DEMO)),mail-sink)
+DEMO_THEN := $(if $(filter 1,$(DEMO)),test-pki)
 CONSTRAINTS := constraints.txt
 ADDON := src/zhangdian.approval
 # Debian packages the portal needs at run time (CJK font for decision PDFs,
@@ -72,15 +70,21 @@ site: instance runtime-deps ## Create the Plone site with the add-on (and demo d
 	    $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/create_site.py
 
 .PHONY: start
-start: site $(if $(filter 1,$(DEMO)),test-pki) ## Start the portal on http://$(HOST):$(PORT)/Plone (DEMO=1: mail into instance/var/mail)
+start: $(DEMO_FIRST) site $(DEMO_THEN) ## Start the portal on http://$(HOST):$(PORT)/Plone (DEMO=1: mail into instance/var/mail)
 	@echo "Portal: http://$(HOST):$(PORT)/Plone  (admin / $(ADMIN_PASSWORD))"
-	$(MAIL_SINK) SOFTHSM2_CONF=$(SOFTHSM2_CONF) \
-	    exec $(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
+	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
 
 .PHONY: start-relstorage
-start-relstorage: site-relstorage ## Start NODES (2) Zope instances on ports PORT, PORT+1 sharing a local PostgreSQL
-	$(MAIL_SINK) SOFTHSM2_CONF=$(SOFTHSM2_CONF) \
-	    exec $(SCALEOUT) serve --nodes $(NODES) --port $(PORT) --host $(HOST)
+start-relstorage: $(DEMO_FIRST) site-relstorage ## Start NODES (2) Zope instances on ports PORT, PORT+1 sharing a local PostgreSQL
+	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(SCALEOUT) serve --nodes $(NODES) --port $(PORT) --host $(HOST)
+
+# Before the site (the demo data sends mail), in the background. It watches this make
+# ($$PPID of the recipe shell), so it ends with the portal, a failed site step or Ctrl-C.
+# A port already taken is not an error: the sink says so and mail goes there.
+.PHONY: mail-sink
+mail-sink: install
+	$(BIN)/python instance/scripts/mail_sink.py --port $(MAIL_PORT) --directory $(MAIL_DIR) \
+	    --watch-pid $$PPID &
 
 .PHONY: site-relstorage
 site-relstorage: instance runtime-deps relstorage-deps ## PostgreSQL on 127.0.0.1:PG_PORT; the FileStorage site converted to it, or a new one

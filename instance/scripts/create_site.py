@@ -65,8 +65,9 @@ def main(app):
     )
     setSite(site)
     if DEMO:
-        site.portal_setup.runAllImportStepsFromProfile("profile-zhangdian.approval:demo")
+        # Before the demo data: accepting its applications mails the applicant.
         configure_demo_mail(MAIL_PORT, report=print)
+        site.portal_setup.runAllImportStepsFromProfile("profile-zhangdian.approval:demo")
     transaction.commit()
     print(f"Created site {SITE_ID!r} (demo data: {DEMO}).")  # noqa: T201
 
