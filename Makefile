@@ -15,6 +15,11 @@ INSTALL_STAMP := $(VENV)/.installed
 PKI_DIR := $(CURDIR)/instance/var/pki
 SOFTHSM2_CONF := $(PKI_DIR)/softhsm/softhsm2.conf
 APPROVER ?= approver1
+# The demo's SMTP sink on 127.0.0.1: each mail becomes a .eml file under MAIL_DIR.
+MAIL_PORT ?= 8025
+MAIL_DIR := instance/var/mail
+DEMO_FIRST := $(if $(filter 1,$(DEMO)),mail-sink)
+DEMO_THEN := $(if $(filter 1,$(DEMO)),test-pki)
 CONSTRAINTS := constraints.txt
 ADDON := src/zhangdian.approval
 SIGNER := src/zhangdian.signer
@@ -42,7 +47,7 @@ $(BIN)/python:
 
 $(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml $(SIGNER)/pyproject.toml
 	$(UV) pip install --python $(BIN)/python --index-url https://pypi.org/simple \
-	    -c $(CONSTRAINTS) -e $(SIGNER) -e "$(ADDON)[test,dev]"
+	    -c $(CONSTRAINTS) -e $(SIGNER) -e "$(ADDON)[test,dev,demo]"
 	touch $@
 
 .PHONY: install
@@ -65,17 +70,25 @@ instance: instance/etc/zope.conf ## Create the Zope instance (FileStorage + blob
 
 .PHONY: site
 site: instance runtime-deps ## Create the Plone site with the add-on (and demo data when DEMO=1) unless it exists
-	DEMO=$(DEMO) ADMIN_PASSWORD=$(ADMIN_PASSWORD) \
+	DEMO=$(DEMO) ADMIN_PASSWORD=$(ADMIN_PASSWORD) MAIL_PORT=$(MAIL_PORT) \
 	    $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/create_site.py
 
 .PHONY: start
-start: site $(if $(filter 1,$(DEMO)),test-pki) ## Start the portal on http://$(HOST):$(PORT)/Plone
+start: $(DEMO_FIRST) site $(DEMO_THEN) ## Start the portal on http://$(HOST):$(PORT)/Plone (DEMO=1: mail into instance/var/mail)
 	@echo "Portal: http://$(HOST):$(PORT)/Plone  (admin / $(ADMIN_PASSWORD))"
 	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
 
 .PHONY: start-relstorage
-start-relstorage: site-relstorage ## Start NODES (2) Zope instances on ports PORT, PORT+1 sharing a local PostgreSQL
+start-relstorage: $(DEMO_FIRST) site-relstorage ## Start NODES (2) Zope instances on ports PORT, PORT+1 sharing a local PostgreSQL
 	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(SCALEOUT) serve --nodes $(NODES) --port $(PORT) --host $(HOST)
+
+# Before the site (the demo data sends mail), in the background. It watches this make
+# ($$PPID of the recipe shell), so it ends with the portal, a failed site step or Ctrl-C.
+# A port already taken is not an error: the sink says so and mail goes there.
+.PHONY: mail-sink
+mail-sink: install
+	$(BIN)/python instance/scripts/mail_sink.py --port $(MAIL_PORT) --directory $(MAIL_DIR) \
+	    --watch-pid $$PPID &
 
 .PHONY: site-relstorage
 site-relstorage: instance runtime-deps relstorage-deps ## PostgreSQL on 127.0.0.1:PG_PORT; the FileStorage site converted to it, or a new one
@@ -83,7 +96,7 @@ site-relstorage: instance runtime-deps relstorage-deps ## PostgreSQL on 127.0.0.
 	$(SCALEOUT) configure --nodes $(NODES)
 	if $(SCALEOUT) is-empty && [ -s instance/var/filestorage/Data.fs ]; then \
 	    $(SCALEOUT) convert; fi
-	DEMO=$(DEMO) ADMIN_PASSWORD=$(ADMIN_PASSWORD) \
+	DEMO=$(DEMO) ADMIN_PASSWORD=$(ADMIN_PASSWORD) MAIL_PORT=$(MAIL_PORT) \
 	    $(BIN)/zconsole run instance/etc/zope-node1.conf instance/scripts/create_site.py
 	if [ "$(DEMO)" = 1 ]; then PKI_DIR=$(PKI_DIR) \
 	    $(BIN)/zconsole run instance/etc/zope-node1.conf instance/scripts/test_pki.py; fi

@@ -2,12 +2,16 @@
 
 Run with: zconsole run instance/etc/zope.conf instance/scripts/create_site.py
 Environment: SITE_ID (Plone), DEMO (1 = install the demo profile), DELETE_EXISTING (1),
-ADMIN_PASSWORD (for the Zope root user `admin` when the database has none yet).
+ADMIN_PASSWORD (for the Zope root user `admin` when the database has none yet), MAIL_PORT
+(8025: with DEMO=1, the port of the demo mail sink on 127.0.0.1, unless the bureau has
+configured its own mail server).
 """
 
 from AccessControl.SecurityManagement import newSecurityManager
 from Products.CMFPlone.factory import addPloneSite
 from Testing.makerequest import makerequest
+from zhangdian.approval.setuphandlers.demo import configure_demo_mail
+from zhangdian.approval.setuphandlers.demo import DEMO_MAIL_PORT
 from zope.component.hooks import setSite
 
 import os
@@ -19,6 +23,7 @@ SITE_ID = os.environ.get("SITE_ID", "Plone")
 DEMO = os.environ.get("DEMO", "1") == "1"
 DELETE_EXISTING = os.environ.get("DELETE_EXISTING", "0") == "1"
 ADMIN_PASSWORD = os.environ.get("ADMIN_PASSWORD", "admin")
+MAIL_PORT = int(os.environ.get("MAIL_PORT", DEMO_MAIL_PORT))
 EXTENSIONS = [
     "plone.app.contenttypes:default",
     "plonetheme.barceloneta:default",
@@ -41,6 +46,8 @@ def main(app):
             setSite(site)
             # A database from an older release: run the add-on's pending upgrade steps.
             site.portal_setup.upgradeProfile("zhangdian.approval:default")
+            if DEMO:
+                configure_demo_mail(MAIL_PORT, report=print)
             transaction.commit()
             print(f"Site {SITE_ID!r} exists; reusing its database (upgraded).")  # noqa: T201
             return
@@ -58,6 +65,8 @@ def main(app):
     )
     setSite(site)
     if DEMO:
+        # Before the demo data: accepting its applications mails the applicant.
+        configure_demo_mail(MAIL_PORT, report=print)
         site.portal_setup.runAllImportStepsFromProfile("profile-zhangdian.approval:demo")
     transaction.commit()
     print(f"Created site {SITE_ID!r} (demo data: {DEMO}).")  # noqa: T201

@@ -2,7 +2,8 @@
 
 Run with: zconsole run instance/etc/zope.conf instance/scripts/test_pki.py
 Environment: SITE_ID (Plone), PKI_DIR (instance/var/pki), APPROVERS (approver1 approver2).
-The tokens' PIN is 123456. Export SOFTHSM2_CONF=$PKI_DIR/softhsm/softhsm2.conf for the
+Safe to run again: settings and bindings the bureau changed since are kept (one line says
+so). The tokens' PIN is 123456. Export SOFTHSM2_CONF=$PKI_DIR/softhsm/softhsm2.conf for the
 portal and for zhangdian-signer so that they find the tokens.
 """
 
@@ -25,7 +26,7 @@ def main(app):
     setSite(site)
     directory = Path(os.environ.get("PKI_DIR", "instance/var/pki"))
     userids = os.environ.get("APPROVERS", "approver1 approver2").split()
-    enrolled = enrol_test_tokens(directory, userids)
+    enrolled = enrol_test_tokens(directory, userids, report=print)
     transaction.commit()
     for userid, cert in enrolled.items():
         print(f"{userid}: token {userid!r}, PIN {DEMO_PIN}, {cert.subject.rfc4514_string()}")  # noqa: T201

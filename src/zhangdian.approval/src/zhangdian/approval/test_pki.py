@@ -4,6 +4,9 @@
 approver's user id holding a key pair made on the token and a certificate from that CA,
 binds each certificate to the approver's current authorisation and configures the portal to
 trust the CA and to reach the tokens. Never use it for real keys: the CA key lies on disk.
+
+It runs on every demo `make start`: settings and bindings the bureau changed since are kept
+(see `demo_provisioning`), so a bureau's own CA and PKCS#11 module survive a restart.
 """
 
 from cryptography.hazmat.primitives import serialization
@@ -14,10 +17,14 @@ from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval.authorizations import authorizations_of
 from zhangdian.approval.authorizations import bind_certificate
 from zhangdian.approval.authorizations import is_current
+from zhangdian.approval import logger
+from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import load_certificate
 from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import to_pem
+from zhangdian.approval.demo_provisioning import provision
 from zhangdian.approval.settings import set_signing_setting
+from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing import softhsm
 from zhangdian.signer.token import token_certificate
 
@@ -47,14 +54,26 @@ def bureau_test_ca(directory):
     return cert, key
 
 
-def enrol_test_tokens(directory, userids, pin=DEMO_PIN, key_type="RSA"):
-    """Give each approver a SoftHSM2 token and bind its certificate; return {userid: cert}."""
+def enrol_test_tokens(directory, userids, pin=DEMO_PIN, key_type="RSA", report=logger.info):
+    """Give each approver a SoftHSM2 token and bind its certificate; return {userid: cert}.
+
+    A setting or binding the bureau changed since the demo wrote it is kept and reported.
+    """
     directory = Path(directory).resolve()
     config = softhsm.write_config(directory / "softhsm")
     softhsm.activate(config)
     ca_cert, ca_key = bureau_test_ca(directory)
-    set_signing_setting("trust_anchors", to_pem(ca_cert).decode())
-    set_signing_setting("pkcs11_module", softhsm.SOFTHSM_LIBRARY)
+    for name, value in (
+        ("trust_anchors", to_pem(ca_cert).decode()),
+        ("pkcs11_module", softhsm.SOFTHSM_LIBRARY),
+    ):
+        provision(
+            f"signing.{name}",
+            signing_setting(name),
+            value,
+            lambda value, name=name: set_signing_setting(name, value),
+            report,
+        )
     enrolled = {}
     for userid in userids:
         try:
@@ -65,10 +84,23 @@ def enrol_test_tokens(directory, userids, pin=DEMO_PIN, key_type="RSA"):
             cert = softhsm.provision_token(
                 config, userid, pin, DEMO_SO_PIN, name, ca_cert, ca_key, key_type
             )
-        current = [a for a in authorizations_of(userid) if is_current(a)]
-        for authorization in current:
-            authorization.certificate = NamedBlobFile(data=to_pem(cert), filename=f"{userid}.pem")
-            bind_certificate(authorization)
-            authorization.reindexObject()
+        for authorization in authorizations_of(userid):
+            if is_current(authorization):
+                provision(
+                    f"certificate.{authorization.getId()}",
+                    authorization.certificate_fingerprint,
+                    fingerprint(cert),
+                    lambda _, authorization=authorization, cert=cert: _bind(authorization, cert),
+                    report,
+                )
         enrolled[userid] = cert
     return enrolled
+
+
+def _bind(authorization, cert):
+    """Upload and bind `cert` as the approver's certificate, as the working group would."""
+    authorization.certificate = NamedBlobFile(
+        data=to_pem(cert), filename=f"{authorization.approver}.pem"
+    )
+    bind_certificate(authorization)
+    authorization.reindexObject()

@@ -1,4 +1,8 @@
-"""The demo profile: accounts and the demo matter list from profiles/demo/matters.csv."""
+"""The demo profile: accounts and the demo matter list from profiles/demo/matters.csv.
+
+Every handler may run again on a site the bureau has been using: it adds what is missing
+and never changes what exists (passwords, matters, authorisations, applications).
+"""
 
 from datetime import date
 from dateutil.relativedelta import relativedelta
@@ -6,7 +10,9 @@ from DateTime import DateTime
 from pathlib import Path
 from plone import api
 from zhangdian.approval.applications import register_application
+from zhangdian.approval.authorizations import authorizations_of
 from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.demo_provisioning import provision
 from zhangdian.approval.setuphandlers import APPLICATIONS_ID
 from zhangdian.approval.setuphandlers import ROSTER_ID
 from zhangdian.approval import logger
@@ -66,6 +72,9 @@ def create_demo_accounts():
 def import_demo_matters(path):
     """Import the demo matter list through the same importer the working group uses."""
     portal = api.portal.get()
+    if portal[MATTER_LIST_ID].objectIds():
+        # The importer updates matters it knows: it would undo the working group's edits.
+        return
     report = parse_table(read_table(path.name, path.read_bytes()))
     if not report.ok:
         problems = "; ".join(f"{e.line}/{e.column}: {e.message}" for e in report.errors)
@@ -95,7 +104,8 @@ def create_demo_authorizations():
         valid_from = today + relativedelta(days=offset)
         valid_until = valid_from + relativedelta(years=1, days=-1)
         authorization_id = f"{userid}-{valid_from.isoformat()}"
-        if authorization_id in roster:
+        # The ids move with the day: on a later run, any authorisation of the approver counts.
+        if authorization_id in roster or authorizations_of(userid):
             continue
         authorization = api.content.create(
             container=roster,
@@ -175,3 +185,47 @@ def create_demo_applications():
                     "request_supplement",
                     comment="一次性告知：请补充法定代表人身份证复印件。",
                 )
+
+
+DEMO_MAIL_HOST = "127.0.0.1"
+DEMO_MAIL_PORT = 8025
+DEMO_EMAIL_FROM = (
+    ("email_from_address", "noreply@zhangdian.example.cn"),
+    ("email_from_name", "张店区行政审批服务局（演示）"),
+)
+# Plone's defaults: a site whose mail server still reads like this has none configured.
+UNCONFIGURED_MAIL_SERVERS = (["localhost", 25, None], [None, 25, None], ["", 25, None])
+
+
+def configure_demo_mail(port=DEMO_MAIL_PORT, host=DEMO_MAIL_HOST, report=logger.info):
+    """Send the portal's mail to the demo sink unless the bureau configured its own server."""
+
+    def record(name):
+        return api.portal.get_registry_record(f"plone.{name}", default=None)
+
+    def write_server(value):
+        # The user id is part of the value only to tell a bureau's server: ours has none,
+        # and a site the demo may write to has none either.
+        host, port, _ = value
+        api.portal.set_registry_record("plone.smtp_host", host)
+        api.portal.set_registry_record("plone.smtp_port", port)
+        # Sending reads the registry; the MailHost shows the same in the ZMI.
+        mailhost = api.portal.get_tool("MailHost")
+        mailhost.smtp_host, mailhost.smtp_port = host, port
+
+    provision(
+        "mail.server",
+        [record("smtp_host"), record("smtp_port"), record("smtp_userid")],
+        [host, int(port), None],
+        write_server,
+        report,
+        unset=UNCONFIGURED_MAIL_SERVERS,
+    )
+    for name, value in DEMO_EMAIL_FROM:
+        provision(
+            f"mail.{name}",
+            record(name),
+            value,
+            lambda value, name=name: api.portal.set_registry_record(f"plone.{name}", value),
+            report,
+        )
