@@ -1,28 +1,27 @@
 """Errors of the signing code: a stable `code`, an HTTP status and a translatable message."""
 
 from zhangdian.approval import _
-from zope.i18n import interpolate
-from zope.i18nmessageid import Message
+from zhangdian.approval.errors import ApprovalError
 
 
-class SigningError(Exception):
+class SigningError(ApprovalError):
     """Base of every error the signing code reports to a user."""
 
     code = "signing_error"
-    http_status = 500
+    status = 500
 
-    def __init__(self, message: Message):
-        """Keep the translatable `message`; str() gives it in English."""
-        self.message = message
-        super().__init__(message)
+    def __init_subclass__(cls, **kwargs):
+        """Take a subclass's `http_status` as its `status`."""
+        super().__init_subclass__(**kwargs)
+        # The token and agent errors still spell it http_status until they move to
+        # zhangdian.signer.
+        if "http_status" in cls.__dict__:
+            cls.status = cls.__dict__["http_status"]
 
-    def __str__(self) -> str:
-        """The English message with its placeholders filled in."""
-        return interpolate(self.message, self.message.mapping)
-
-    def as_json(self) -> dict[str, str]:
-        """The `{"type", "message"}` body of an HTTP error answer (English)."""
-        return {"type": self.code, "message": str(self)}
+    @property
+    def http_status(self) -> int:
+        """The status under its old name, which the signing agent reads."""
+        return self.status
 
 
 class LibraryMissing(SigningError):
@@ -132,7 +131,7 @@ class UnreadablePdf(SigningError):
     """The PDF to sign cannot be read."""
 
     code = "unreadable_pdf"
-    http_status = 400
+    status = 400
 
     def __init__(self):
         """The document is not a PDF pyHanko can read."""
@@ -143,7 +142,7 @@ class FieldAlreadySigned(SigningError):
     """The signature field already holds a signature."""
 
     code = "already_signed"
-    http_status = 409
+    status = 409
 
     def __init__(self, field_name: str):
         """`field_name` is already filled."""
@@ -159,7 +158,7 @@ class UnsupportedKey(SigningError):
     """The certificate's key cannot sign decisions."""
 
     code = "unsupported_key"
-    http_status = 400
+    status = 400
 
     def __init__(self, key_type: str):
         """The certificate carries a `key_type` key."""
@@ -175,7 +174,7 @@ class InvalidState(SigningError):
     """The stored state of a prepared signature is damaged or of another version."""
 
     code = "invalid_state"
-    http_status = 400
+    status = 400
 
     def __init__(self):
         """The state cannot be used to complete the signature."""
@@ -191,7 +190,7 @@ class SignatureRejected(SigningError):
     """The signature value does not verify, so nothing was embedded."""
 
     code = "signature_rejected"
-    http_status = 400
+    status = 400
 
     def __init__(self):
         """The returned signature value is not a signature of the prepared data."""
@@ -207,7 +206,7 @@ class NoTimestampRoom(SigningError):
     """The prepared document has no room for a timestamp token."""
 
     code = "no_timestamp_room"
-    http_status = 409
+    status = 409
 
     def __init__(self):
         """Complete was asked for a timestamp that prepare did not reserve space for."""
@@ -223,7 +222,7 @@ class TimestampFailed(SigningError):
     """The timestamp authority did not answer or refused."""
 
     code = "timestamp_failed"
-    http_status = 502
+    status = 502
 
     def __init__(self, url: str):
         """The TSA at `url` failed."""
