@@ -84,7 +84,7 @@ _SIGNATURE_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
 class CertificateError(ApprovalError, ValueError):
     """A certificate that cannot be bound: `.reason` is a stable code, `.messages` translatable."""
 
-    code = "certificate_error"
+    code = "CertificateError"
 
     def __init__(self, reason: str, mapping: dict[str, str] | None = None):
         """Build the error for `reason`, filling the message's placeholders from `mapping`."""

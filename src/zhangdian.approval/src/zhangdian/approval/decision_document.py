@@ -125,8 +125,8 @@ _FONT_NAMES: dict[str, str] = {}
 class DecisionFontError(ApprovalError, RuntimeError):
     """The CJK font for decision documents is missing or cannot be embedded."""
 
-    code = "decision_font"
-    # The server is set up wrongly; nothing the user sent can fix it.
+    # The server is set up wrongly; over REST it stays the 500 plone.rest typed so.
+    code = "DecisionFontError"
     status = 500
 
 

@@ -25,7 +25,7 @@ CHINA_TIMEZONE = ZoneInfo("Asia/Shanghai")
 class InvalidIdentifier(ApprovalError, ValueError):
     """An identifier of the wrong form; `.message` is the translatable reason."""
 
-    code = "invalid_identifier"
+    code = "InvalidIdentifier"
 
 
 def normalise(value: str) -> str:

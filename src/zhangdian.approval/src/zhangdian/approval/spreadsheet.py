@@ -107,7 +107,7 @@ class ImportReport:
 class SpreadsheetError(ApprovalError):
     """The uploaded file cannot be read as a spreadsheet."""
 
-    code = "spreadsheet_error"
+    code = "SpreadsheetError"
 
 
 def read_table(filename, data):

@@ -23,7 +23,16 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 class CalendarError(ApprovalError, ValueError):
     """A calendar problem with a translatable `message`; str() gives it in English."""
 
-    code = "calendar_error"
+    # Where one escapes a deadline computation over REST, it stays what plone.rest answered
+    # before: a server error typed with the class name (an unmaintained calendar is the
+    # bureau's setup, not the request's fault).
+    code = "CalendarError"
+    status = 500
+
+    def __init_subclass__(cls, **kwargs):
+        """Type each kind of calendar problem with its own class name."""
+        super().__init_subclass__(**kwargs)
+        cls.code = cls.__name__
 
 
 class CalendarNotMaintained(CalendarError):
