@@ -11,7 +11,6 @@ from datetime import datetime
 from plone import api
 from zhangdian.approval import _
 from zhangdian.approval.authorizations import BUREAU_TIMEZONE
-from zhangdian.approval.authorizations import REASONS
 from zhangdian.approval.authorizations import Verdict
 from zhangdian.approval.authorizations import bureau_day
 from zhangdian.approval.authorizations import is_current
@@ -36,19 +35,6 @@ DUE_SOON_WORKING_DAYS = 1
 ROLE = "IndependentApprover"
 _CACHE_KEY = "zhangdian.approval.may_act"
 _BORG_CACHE_PREFIX = "borg.localrole.workspace.checkLocalRolesAllowed"
-
-REASONS.setdefault(
-    "accepted_by_other",
-    _(
-        "decide_accepted_by_other",
-        default="Another approver accepted this application; only they may review and decide "
-        "it (受理审核合一).",
-    ),
-)
-REASONS.setdefault(
-    "unknown_matter",
-    _("decide_unknown_matter", default="The matter of this application no longer exists."),
-)
 
 
 def now():

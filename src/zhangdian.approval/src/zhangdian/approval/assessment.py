@@ -20,6 +20,9 @@ from zhangdian.approval.decisions import BUREAU_NAME
 import openpyxl
 
 
+# The years an assessment can be asked for.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
 COLUMNS = (
     ("approver", "审批员"),
     ("decided", "办结件数"),

@@ -14,7 +14,6 @@ from datetime import timezone
 from dateutil.relativedelta import relativedelta
 from plone import api
 from zhangdian.approval import _
-from zhangdian.approval.certificates import MESSAGES as CERTIFICATE_MESSAGES
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.certificates import load_certificate
@@ -53,6 +52,15 @@ REASONS = {
         "decide_not_independent",
         default="This matter is not on the independent-approval list: it must be decided "
         "through the regular multi-person process.",
+    ),
+    # Reasons of applications.may_act, which asks may_decide only once these are settled.
+    "accepted_by_other": _(
+        "decide_accepted_by_other",
+        default="Another approver accepted this application; only they may review and decide "
+        "it (受理审核合一).",
+    ),
+    "unknown_matter": _(
+        "decide_unknown_matter", default="The matter of this application no longer exists."
     ),
 }
 
@@ -359,7 +367,7 @@ def approvers_without_current_authorization(at=None):
 
 def certificate_message(error):
     """The translatable message of a CertificateError."""
-    return Message(CERTIFICATE_MESSAGES[error.reason], mapping=error.mapping)
+    return error.messages[0]
 
 
 def trust_anchors():

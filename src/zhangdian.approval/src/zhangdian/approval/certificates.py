@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from string import Template
+from zhangdian.approval.errors import ApprovalError
 from zhangdian.signer.certificates import fingerprint
+from zope.i18nmessageid import Message
 from zope.i18nmessageid import MessageFactory
 
 import base64
@@ -44,8 +45,8 @@ import binascii
 import re
 
 
-# English sentences as message ids with ${placeholders} (string.Template), the syntax zope.i18n
-# expects, so the Plone layer translates them with a `mapping`; zope.i18nmessageid is not Plone.
+# English sentences as message ids with ${placeholders}, the syntax zope.i18n expects; the
+# error fills them through the message's `mapping`. zope.i18nmessageid is not Plone.
 _ = MessageFactory("zhangdian.approval")
 MESSAGES = {
     "unreadable": _("The data is not a readable X.509 certificate (PEM or DER, at most 64 KiB)."),
@@ -81,20 +82,23 @@ _MIN_RSA_BITS = 2048
 _SIGNATURE_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
 
 
-class CertificateError(ValueError):
-    """A certificate that cannot be bound: `.reason` is a stable code, `.message` English text."""
+class CertificateError(ApprovalError, ValueError):
+    """A certificate that cannot be bound: `.reason` is a stable code, `.messages` translatable."""
+
+    code = "CertificateError"
 
     def __init__(self, reason: str, mapping: dict[str, str] | None = None):
         """Build the error for `reason`, filling the message's placeholders from `mapping`."""
         self.reason = reason
         self.mapping = dict(mapping or {})
-        self.message = Template(MESSAGES[reason]).substitute(self.mapping)
+        super().__init__(Message(MESSAGES[reason], mapping=self.mapping))
         # Keep (reason, mapping) as args so that copy and pickle can rebuild the error.
-        super().__init__(reason, self.mapping)
+        self.args = (reason, self.mapping)
 
-    def __str__(self) -> str:
-        """The English message."""
-        return self.message
+    @property
+    def message(self) -> str:
+        """The English message; `.messages` holds it translatable."""
+        return str(self)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from zhangdian.approval import _
+from zhangdian.approval.errors import ApprovalError
 
 import hashlib
 import os
@@ -120,8 +122,12 @@ _LOCK = threading.Lock()
 _FONT_NAMES: dict[str, str] = {}
 
 
-class DecisionFontError(RuntimeError):
+class DecisionFontError(ApprovalError, RuntimeError):
     """The CJK font for decision documents is missing or cannot be embedded."""
+
+    # The server is set up wrongly; over REST it stays the 500 plone.rest typed so.
+    code = "DecisionFontError"
+    status = 500
 
 
 @dataclass(frozen=True)
@@ -334,9 +340,13 @@ def _register_font(path: str) -> str:
         return name
     if not os.path.isfile(path):
         raise DecisionFontError(
-            f"The CJK font for decision documents is missing: {path} does not exist. Install "
-            f"the Debian package {FONT_PACKAGE} (make runtime-deps) or set {FONT_ENV} to a "
-            "TrueType font file (.ttf/.ttc)."
+            _(
+                "error_decision_font_missing",
+                default="The CJK font for decision documents is missing: ${path} does not "
+                "exist. Install the Debian package ${package} (make runtime-deps) or set "
+                "${variable} to a TrueType font file (.ttf/.ttc).",
+                mapping={"path": path, "package": FONT_PACKAGE, "variable": FONT_ENV},
+            )
         )
     name = "ZhangdianCJK-" + hashlib.sha256(path.encode("utf-8")).hexdigest()[:12]
     try:
@@ -344,8 +354,18 @@ def _register_font(path: str) -> str:
     except (TTFError, OSError, ValueError) as error:
         # reportlab cannot embed CFF-based OpenType fonts (e.g. Noto Sans CJK), only TrueType.
         raise DecisionFontError(
-            f"The font {path} cannot be embedded in decision documents ({error}). Install the "
-            f"Debian package {FONT_PACKAGE} or set {FONT_ENV} to a TrueType font file."
+            _(
+                "error_decision_font_unusable",
+                default="The font ${path} cannot be embedded in decision documents (${error}). "
+                "Install the Debian package ${package} or set ${variable} to a TrueType font "
+                "file.",
+                mapping={
+                    "path": path,
+                    "error": str(error),
+                    "package": FONT_PACKAGE,
+                    "variable": FONT_ENV,
+                },
+            )
         ) from error
     pdfmetrics.registerFont(font)
     _FONT_NAMES[path] = name

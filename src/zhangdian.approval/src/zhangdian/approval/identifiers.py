@@ -3,8 +3,7 @@
 from datetime import date
 from datetime import datetime
 from zhangdian.approval import _
-from zope.i18n import interpolate
-from zope.i18nmessageid import Message
+from zhangdian.approval.errors import ApprovalError
 from zoneinfo import ZoneInfo
 
 import unicodedata
@@ -23,17 +22,10 @@ IDENTIFIER_LENGTH = 18
 CHINA_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
-class InvalidIdentifier(ValueError):
-    """An identifier of the wrong form; `args[0]` is the translatable message."""
+class InvalidIdentifier(ApprovalError, ValueError):
+    """An identifier of the wrong form; `.message` is the translatable reason."""
 
-    def __init__(self, message: Message):
-        """Keep the translatable `message` as the first argument."""
-        self.message = message
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        """The English message with its placeholders filled in."""
-        return interpolate(self.message, self.message.mapping)
+    code = "InvalidIdentifier"
 
 
 def normalise(value: str) -> str:

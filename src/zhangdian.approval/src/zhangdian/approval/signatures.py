@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from persistent.mapping import PersistentMapping
 from plone import api
-from plone.restapi.deserializer import json_body
-from plone.restapi.exceptions import DeserializationError
 from zhangdian.approval import _
 from zhangdian.approval.applications import DECIDED_STATES
 from zhangdian.approval.applications import application_for_holder
@@ -38,6 +36,7 @@ from zhangdian.approval.decisions import BUREAU_NAME
 from zhangdian.approval.decisions import DECISIONS
 from zhangdian.approval.decisions import approver_name
 from zhangdian.approval.decisions import decision_data
+from zhangdian.approval.errors import Refused
 from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing import pdf as pades
 from zhangdian.approval.signing.errors import SignatureRejected
@@ -52,7 +51,6 @@ from zope.i18nmessageid import Message
 from ZODB.POSException import ConflictError
 
 import base64
-import binascii
 import hashlib
 import random
 import secrets
@@ -130,11 +128,6 @@ MESSAGES = {
         default="The portal is busy with other changes to this application; nothing was "
         "recorded. Try again in a moment.",
     ),
-    "bad_json": _("sign_bad_json", default="The request body is not a JSON object."),
-    "bad_content_type": _(
-        "error_json_content_type",
-        default="Send the request body as JSON with the header Content-Type: application/json.",
-    ),
     "server_signing_off": _(
         "sign_server_signing_off",
         default="Signing with a server-side token is not configured; use the signing agent "
@@ -143,14 +136,16 @@ MESSAGES = {
 }
 
 
-class SignatureRefused(Exception):
+class SignatureRefused(Refused):
     """A signature step refused: `.code` is stable, `.messages` are translatable."""
 
     def __init__(self, code, *messages, status=400):
-        self.code = code
-        self.messages = messages or (MESSAGES[code],)
-        self.status = status
-        super().__init__(code)
+        """Refuse with `code`; without `messages`, with the one MESSAGES holds for it."""
+        super().__init__(*(messages or (MESSAGES[code],)), code=code, status=status)
+
+    def __str__(self) -> str:
+        """The code, then the English messages: tests and logs tell refusals by their code."""
+        return f"{self.code}: {super().__str__()}"
 
 
 @dataclass(frozen=True)
@@ -200,7 +195,7 @@ def _pending(application):
     return annotations[PENDING_KEY]
 
 
-def _certificate(certificate):
+def read_certificate(certificate):
     """The certificate given as DER, PEM text or a cryptography object."""
     if isinstance(certificate, x509.Certificate):
         return certificate
@@ -240,7 +235,7 @@ def _prepare(application, transition, reason, certificate, userid, moment):
     bound = _bound_fingerprint(verdict)
     if certificate is None:
         certificate = verdict.authorization.certificate.data
-    cert = _certificate(certificate)
+    cert = read_certificate(certificate)
     if fingerprint(cert) != bound:
         raise _not_bound(fingerprint(cert))
     try:
@@ -262,7 +257,7 @@ def _prepare(application, transition, reason, certificate, userid, moment):
             timestamp_url=timestamp_url,
         )
     except SigningError as error:
-        raise SignatureRefused(error.code, error.message, status=error.status) from error
+        raise SignatureRefused(error.code, *error.messages, status=error.status) from error
     expires = moment + NONCE_LIFETIME
     entry = {
         "userid": userid,
@@ -330,7 +325,7 @@ def complete_signature(application, nonce, signature, certificate, userid=None, 
 
 def _record(application, entry, signature, certificate, userid, moment):
     """Embed and verify the signature of a prepared entry, then take the decision with it."""
-    if _certificate(certificate).public_bytes(Encoding.DER) != entry["certificate"]:
+    if read_certificate(certificate).public_bytes(Encoding.DER) != entry["certificate"]:
         raise SignatureRefused("certificate_mismatch")
     timestamp_url = signing_setting("timestamp_url") or None
     try:
@@ -338,7 +333,7 @@ def _record(application, entry, signature, certificate, userid, moment):
     except SignatureRejected as error:
         raise SignatureRefused("signature_invalid") from error
     except SigningError as error:
-        raise SignatureRefused(error.code, error.message, status=error.status) from error
+        raise SignatureRefused(error.code, *error.messages, status=error.status) from error
     verification = pades.verify(signed, trust_anchors(), field_name=SIGNATURE_FIELD)
     if not verification.ok:
         raise SignatureRefused(
@@ -414,85 +409,12 @@ def sign_with_server_token(
                 library, userid, pin, base64.b64decode(prepared["data_to_sign"])
             )
     except SigningError as error:
-        raise SignatureRefused(error.code, error.message, status=error.status) from error
+        raise SignatureRefused(error.code, *error.messages, status=error.status) from error
 
     def record():
         return _record(application, entry, signature, cert_der, userid, moment)
 
     return commit_signed_decision(record) if commit else record()
-
-
-def bad_field(field):
-    """The refusal of a missing or invalid field of a request."""
-    return SignatureRefused(
-        "bad_request",
-        _(
-            "sign_bad_field",
-            default="The field ${field} is missing or invalid.",
-            mapping={"field": field},
-        ),
-    )
-
-
-def json_from_request(request):
-    """The JSON object of a request body; SignatureRefused when it is not one.
-
-    The JSON services switch CSRF protection off, as plone.restapi's own do; requiring the
-    JSON media type keeps a cross-site form (text/plain, no preflight) from posting to them.
-    """
-    media_type = (request.getHeader("Content-Type") or "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        raise SignatureRefused("bad_content_type", MESSAGES["bad_content_type"], status=415)
-    try:
-        data = json_body(request)
-    except DeserializationError as error:
-        raise SignatureRefused("bad_request", MESSAGES["bad_json"]) from error
-    if not isinstance(data, dict):
-        raise SignatureRefused("bad_request", MESSAGES["bad_json"])
-    return data
-
-
-def text_from_request(data, field, required=True, limit=2000):
-    """A text field of a JSON body; SignatureRefused when missing, not text or too long."""
-    value = data.get(field, "") if isinstance(data, dict) else None
-    if value is None and not required:
-        value = ""
-    if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
-        raise bad_field(field)
-    if not is_utf8(value):
-        raise bad_field(field)
-    return value
-
-
-def is_utf8(text):
-    """False for text with lone surrogates (JSON \\ud800 escapes, form bytes that were not UTF-8).
-
-    Such text would be signed and then break the journal's UTF-8 hashing at commit.
-    """
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def bytes_from_request(data, field, limit=64 * 1024):
-    """A base64 field of a JSON body, decoded; SignatureRefused when it is not base64."""
-    value = text_from_request(data, field, limit=limit * 4 // 3 + 4)
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise bad_field(field) from error
-
-
-def certificate_from_request(data, required=True):
-    """The certificate of a JSON body: PEM text or base64 DER (None when optional and absent)."""
-    if not required and not (isinstance(data, dict) and data.get("certificate")):
-        return None
-    value = text_from_request(data, "certificate", limit=64 * 1024)
-    if value.lstrip().startswith("-----BEGIN"):
-        return _certificate(value)
-    return _certificate(bytes_from_request(data, "certificate"))
 
 
 # Public verification

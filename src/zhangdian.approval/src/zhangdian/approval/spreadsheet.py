@@ -15,6 +15,7 @@ from zhangdian.approval.content.matter import MATTER_CODE_PATTERN
 from zhangdian.approval.content.matter import PromisedExceedsStatutory
 from zhangdian.approval.content.matter import check_time_limits
 from zhangdian.approval.content.matter import find_matter_by_code
+from zhangdian.approval.errors import ApprovalError
 from zope.component import getUtility
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
@@ -103,8 +104,10 @@ class ImportReport:
         return not self.errors
 
 
-class SpreadsheetError(Exception):
+class SpreadsheetError(ApprovalError):
     """The uploaded file cannot be read as a spreadsheet."""
+
+    code = "SpreadsheetError"
 
 
 def read_table(filename, data):
@@ -304,10 +307,10 @@ def _check_state_change(code, state):
     return None
 
 
-class _CellError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class _CellError(ApprovalError):
+    """A cell that cannot be converted; reported as a RowError, never raised to a user."""
+
+    code = "spreadsheet_cell"
 
 
 def _text(text):

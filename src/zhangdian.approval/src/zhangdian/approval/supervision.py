@@ -15,6 +15,7 @@ from zhangdian.approval import _
 from zhangdian.approval import audit
 from zhangdian.approval.applications import DECIDED_STATES
 from zhangdian.approval.authorizations import BUREAU_TIMEZONE
+from zhangdian.approval.errors import Refused
 
 import math
 import random
@@ -26,12 +27,11 @@ FINDINGS = ("compliant", "problem")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
-class SpotCheckRefused(ValueError):
-    """A finding that cannot be recorded; `args[0]` is the translatable reason."""
+class SpotCheckRefused(Refused, ValueError):
+    """A finding that cannot be recorded; `.message` is the translatable reason."""
 
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
+    # The spot-check endpoint has always typed its refusals so (Forbidden for one's own case).
+    code = "BadRequest"
 
 
 def quarter_bounds(quarter):
@@ -111,6 +111,7 @@ def record_finding(spot_check, number, finding, inspector=None, **details):
                 "spotcheck_own_case",
                 default="You decided this case yourself; another inspector must check it.",
             ),
+            code="Forbidden",
             status=403,
         )
     if finding not in FINDINGS:

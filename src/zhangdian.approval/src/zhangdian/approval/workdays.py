@@ -6,8 +6,8 @@ from dataclasses import field
 from datetime import date
 from datetime import timedelta
 from zhangdian.approval import _
+from zhangdian.approval.errors import ApprovalError
 from zope import schema
-from zope.i18n import interpolate
 from zope.i18nmessageid import Message
 from zope.interface import Invalid
 from zope.interface import Interface
@@ -20,17 +20,19 @@ SATURDAY = 5
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class CalendarError(ValueError):
+class CalendarError(ApprovalError, ValueError):
     """A calendar problem with a translatable `message`; str() gives it in English."""
 
-    def __init__(self, message: Message):
-        """Keep the translatable `message` as the first argument."""
-        self.message = message
-        super().__init__(message)
+    # Where one escapes a deadline computation over REST, it stays what plone.rest answered
+    # before: a server error typed with the class name (an unmaintained calendar is the
+    # bureau's setup, not the request's fault).
+    code = "CalendarError"
+    status = 500
 
-    def __str__(self) -> str:
-        """The English message with its placeholders filled in."""
-        return interpolate(self.message, self.message.mapping)
+    def __init_subclass__(cls, **kwargs):
+        """Type each kind of calendar problem with its own class name."""
+        super().__init_subclass__(**kwargs)
+        cls.code = cls.__name__
 
 
 class CalendarNotMaintained(CalendarError):

@@ -27,9 +27,11 @@ from zhangdian.approval.decisions import DECISIONS
 from zhangdian.approval.decisions import DOCUMENT_VIEW
 from zhangdian.approval.decisions import public_url
 from zhangdian.approval.settings import signing_setting
+from zhangdian.approval.body import bad_field
+from zhangdian.approval.body import is_utf8
+from zhangdian.approval.body import whole_number
+from zhangdian.approval.errors import BadInput
 from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signatures import is_utf8
-from zhangdian.approval.signatures import bad_field
 from zhangdian.approval.signatures import sign_with_server_token
 
 # Transitions whose form needs a text: the one-time notice or the refusal reason.
@@ -190,10 +192,7 @@ class PagedRows:
 
     def start(self):
         """The index of this page's first row (b_start, 0 when missing or bad)."""
-        try:
-            return max(int(self.request.form.get("b_start", 0)), 0)
-        except (TypeError, ValueError):
-            return 0
+        return whole_number(self.request.form.get("b_start", 0), least=0) or 0
 
     def neighbours(self, total):
         """b_start of the previous and the next page (None where there is none)."""
@@ -318,7 +317,8 @@ class SignDecisionForm(BrowserView):
                 if not value.isascii() and not is_utf8(value):
                     raise bad_field(name)
             sign_with_server_token(self.context, *values, commit=True)
-        except SignatureRefused as refused:
+        except (SignatureRefused, BadInput) as refused:
+            # The page is answered with a redirect, so the publisher would commit: doom it.
             transaction.doom()
             for message in refused.messages:
                 api.portal.show_message(translate(message, context=request), request, "error")

@@ -3,18 +3,20 @@
 from plone import api
 from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator as checkCSRF
-from zhangdian.approval.signatures import is_utf8
 from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
 from zhangdian.approval import _
 from zhangdian.approval.assessment import COLUMNS
+from zhangdian.approval.assessment import FIRST_YEAR
+from zhangdian.approval.assessment import LAST_YEAR
 from zhangdian.approval.assessment import UNFIT_REASON_REQUIRED
 from zhangdian.approval.assessment import annual_figures
 from zhangdian.approval.assessment import figures_pdf
 from zhangdian.approval.assessment import figures_xlsx
 from zhangdian.approval.assessment import mark_unfit
 from zhangdian.approval.authorizations import bureau_day
-from zhangdian.approval.services.annual_assessment.get import requested_year
+from zhangdian.approval.body import is_utf8
+from zhangdian.approval.body import whole_number
 from zope.i18n import translate
 from zhangdian.approval.audit import journal
 from zhangdian.approval.audit import record_oversight_read
@@ -22,6 +24,12 @@ from zhangdian.approval.audit import verify_journal
 from zhangdian.approval.evidence import evidence_bundle
 
 PAGE_SIZE = 100
+
+
+def requested_year(request):
+    """The `year` parameter when it is one an assessment can be asked for, else this year."""
+    year = whole_number(request.form.get("year", ""), least=FIRST_YEAR, most=LAST_YEAR)
+    return year or bureau_day().year
 
 
 class AuditJournalView(BrowserView):
@@ -62,7 +70,7 @@ class AnnualAssessmentView(BrowserView):
 
     def year(self):
         """The year asked for, else the current one."""
-        return requested_year(self.request) or bureau_day().year
+        return requested_year(self.request)
 
     @memoize
     def rows(self):
@@ -97,7 +105,7 @@ class AnnualAssessmentXlsx(BrowserView):
     extension = "xlsx"
 
     def __call__(self):
-        year = requested_year(self.request) or bureau_day().year
+        year = requested_year(self.request)
         render, content_type = EXPORTS[self.extension]
         data = render(year, annual_figures(year))
         response = self.request.response
@@ -118,7 +126,7 @@ class MarkUnfitForm(BrowserView):
         checkCSRF(request)
         approver = str(request.form.get("approver", "")).strip()
         reason = str(request.form.get("reason", "")).strip()
-        year = requested_year(request) or bureau_day().year
+        year = requested_year(request)
         url = f"{self.context.absolute_url()}/@@annual-assessment?year={year}"
         # Bytes that are not UTF-8 arrive as lone surrogates, which the journal cannot record.
         if not reason or not approver or not is_utf8(approver + reason):

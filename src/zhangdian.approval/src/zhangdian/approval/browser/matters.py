@@ -7,6 +7,7 @@ from Products.Five.browser import BrowserView
 from zhangdian.approval.content.matter_category import IMatterCategory
 from zhangdian.approval.flowchart import build_paths
 from zhangdian.approval import _
+from zhangdian.approval.body import whole_number
 from zhangdian.approval.flowchart import render_svg
 from zhangdian.approval.subscribers.matter_changes import ANNOTATION_KEY
 from zhangdian.approval.vocabularies import MATERIAL_FORM_TITLES
@@ -57,14 +58,6 @@ def published_matters(container, text="", category=None, on_the_spot=False):
         return []
 
 
-def _int_param(value):
-    """A non-negative integer from a request parameter; 0 when it is anything else."""
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return 0
-
-
 def _searchable(text):
     # Each word must match; a trailing * lets 食品经 find 食品经营.
     words = [word for word in re.split(r"[\s\"()*]+", text) if word]
@@ -109,7 +102,7 @@ class MatterListView(BrowserView):
         self.total = len(brains)
         self.batch = None
         if not self.overview and len(brains) > PAGE_SIZE:
-            start = _int_param(self.request.form.get("b_start"))
+            start = whole_number(self.request.form.get("b_start"), least=0) or 0
             self.batch = Batch(brains, PAGE_SIZE, start)
             brains = self.batch
         by_category = {}

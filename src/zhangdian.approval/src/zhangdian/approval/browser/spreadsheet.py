@@ -65,7 +65,7 @@ def run_import(matter_list, filename, data, apply):
     try:
         table = read_table(filename, data)
     except SpreadsheetError as error:
-        return ImportReport(errors=[RowError(0, "", error.args[0])])
+        return ImportReport(errors=[RowError(0, "", error.message)])
     report = parse_table(table)
     if report.ok and apply:
         savepoint = transaction.savepoint()

@@ -219,7 +219,7 @@ class IApplication(model.Schema):
             try:
                 check_applicant_identifier(kind, value)
             except InvalidIdentifier as error:
-                raise Invalid(error.args[0]) from error
+                raise Invalid(error.message) from error
 
 
 class ISubmittedMaterial(model.Schema):

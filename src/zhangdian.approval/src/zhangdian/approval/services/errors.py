@@ -1,48 +1,34 @@
-"""JSON errors of our REST services: {"type", "message"} with the right status."""
+"""The one REST exception view: an `ApprovalError` becomes `{"type", "message"}` with its status.
 
-from zhangdian.approval import _
-from zope.i18n import translate
+Modelled on plone.rest's `ErrorHandling`, which renders every other exception of a REST
+request. Services simply raise: the publisher aborts the transaction of a request that
+raised (after this view has rendered the answer), so a refused request stores nothing.
+"""
 
-import transaction
+from plone.rest.interfaces import ICORSPolicy
+from plone.rest.interfaces import IAPIRequest
+from Products.Five.browser import BrowserView
+from zhangdian.approval.errors import ApprovalError
+from zope.component import adapter
+from zope.component import queryMultiAdapter
 
-
-def error(service, status, error_type, message):
-    """Set the status and return the error body, with the message translated."""
-    service.request.response.setStatus(status)
-    return {"type": error_type, "message": translate(message, context=service.request)}
-
-
-def refusal(service, refused):
-    """The JSON answer to a refused signature step; nothing of the request is committed."""
-    transaction.doom()
-    service.request.response.setStatus(refused.status)
-    return {
-        "type": refused.code,
-        "message": " ".join(translate(m, context=service.request) for m in refused.messages),
-    }
+import json
 
 
-def bad_batch(service):
-    """The 400 answer when b_start or b_size is not a whole number in range, else None.
+@adapter(ApprovalError, IAPIRequest)
+class ApprovalErrorView(BrowserView):
+    """Render the error in the request's language, without plone.rest's context and traceback."""
 
-    plone.restapi's HypermediaBatch fails with a 500 on a negative size.
-    """
-    form = service.request.form
-    for key, least in (("b_start", 0), ("b_size", 1)):
-        if key not in form:
-            continue
-        try:
-            if int(form[key]) >= least:
-                continue
-        except (TypeError, ValueError):
-            pass
-        return error(
-            service,
-            400,
-            "BadRequest",
-            _(
-                "error_matters_batch",
-                default="b_start must be a whole number of 0 or more and b_size one of 1 or more.",
-            ),
+    def __call__(self):
+        error = self.context
+        policy = queryMultiAdapter((error, self.request), ICORSPolicy)
+        if policy is not None:
+            policy.process_simple_request()
+        response = self.request.response
+        response.setHeader("Content-Type", "application/json")
+        # Locked, as plone.rest does, so that nothing later in the publisher changes them.
+        response.setStatus(error.status, lock=1)
+        body = json.dumps(
+            error.as_json(self.request), indent=2, sort_keys=True, separators=(", ", ": ")
         )
-    return None
+        response.setBody(body, lock=1)

@@ -72,7 +72,7 @@ def check_transition(application, event):
         try:
             due_date_from(application, bureau_day(), application.working_days_used or 0)
         except CalendarNotMaintained as error:
-            refuse_transition(error.args[0])
+            refuse_transition(error.message)
 
 
 def record_transition(application, event):

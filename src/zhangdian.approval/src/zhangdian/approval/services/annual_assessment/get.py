@@ -3,31 +3,23 @@
 from plone.restapi.services import Service
 from zhangdian.approval import _
 from zhangdian.approval.assessment import COLUMNS
+from zhangdian.approval.assessment import FIRST_YEAR
+from zhangdian.approval.assessment import LAST_YEAR
 from zhangdian.approval.assessment import annual_figures
-from zhangdian.approval.services.errors import error
-
-
-def requested_year(request):
-    """The `year` parameter as an int between 2000 and 2100, or None."""
-    try:
-        year = int(request.form.get("year", ""))
-    except (TypeError, ValueError):
-        return None
-    return year if 2000 <= year <= 2100 else None
+from zhangdian.approval.body import int_param
 
 
 class AnnualAssessmentGet(Service):
     """The figures, with the column titles."""
 
     def reply(self):
-        year = requested_year(self.request)
-        if year is None:
-            return error(
-                self,
-                400,
-                "BadRequest",
-                _("error_assessment_year", default="Give the year, e.g. year=2026."),
-            )
+        year = int_param(
+            self.request,
+            "year",
+            _("error_assessment_year", default="Give the year, e.g. year=2026."),
+            least=FIRST_YEAR,
+            most=LAST_YEAR,
+        )
         return {
             "@id": f"{self.context.absolute_url()}/@annual-assessment?year={year}",
             "year": year,

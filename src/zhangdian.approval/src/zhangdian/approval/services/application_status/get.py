@@ -4,7 +4,8 @@ from plone import api
 from plone.restapi.services import Service
 from zhangdian.approval import _
 from zhangdian.approval.applications import public_status
-from zhangdian.approval.services.errors import error
+from zhangdian.approval.errors import BadInput
+from zhangdian.approval.errors import NothingFound
 
 
 class ApplicationStatusGet(Service):
@@ -14,26 +15,17 @@ class ApplicationStatusGet(Service):
         number = str(self.request.form.get("number", "") or "").strip().upper()
         code = str(self.request.form.get("code", "") or "").strip().upper()
         if not number or not code:
-            return error(
-                self,
-                400,
-                "BadRequest",
-                _(
-                    "error_status_missing",
-                    default="Give the application number and its query code.",
-                ),
+            raise BadInput(
+                _("error_status_missing", default="Give the application number and its query code.")
             )
         status = public_status(number, code)
         if status is None:
             # One answer for "no such number" and "wrong code": numbers are guessable.
-            return error(
-                self,
-                404,
-                "NotFound",
+            raise NothingFound(
                 _(
                     "error_status_not_found",
                     default="No application matches this number and query code.",
-                ),
+                )
             )
         status["@id"] = f"{api.portal.get().absolute_url()}/@application-status"
         return status

@@ -8,8 +8,8 @@ from zhangdian.approval.applications import OPEN_STATES
 from zhangdian.approval.applications import applications_for_queue
 from zhangdian.approval.applications import approver_statistics
 from zhangdian.approval.applications import is_authorized_somewhere
-from zhangdian.approval.services.errors import bad_batch
-from zhangdian.approval.services.errors import error
+from zhangdian.approval.body import check_batching
+from zhangdian.approval.errors import BadInput
 from zhangdian.approval.services.summaries import application_summary
 
 
@@ -23,20 +23,15 @@ class ApprovalQueueGet(Service):
             states = [states]
         unknown = [state for state in states if state not in OPEN_STATES]
         if unknown:
-            return error(
-                self,
-                400,
-                "BadRequest",
+            raise BadInput(
                 _(
                     "error_queue_state",
                     default="The queue holds open applications only; review_state must be one "
                     "of ${states}.",
                     mapping={"states": ", ".join(OPEN_STATES)},
-                ),
+                )
             )
-        refused = bad_batch(self)
-        if refused is not None:
-            return refused
+        check_batching(self.request)
         userid = api.user.get_current().getId()
         matter = str(form.get("matter", "") or "").strip().upper() or None
         # Batched like plone.restapi's listings (b_start, b_size 25): a full summary of every

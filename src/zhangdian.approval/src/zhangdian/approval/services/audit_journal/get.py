@@ -4,7 +4,7 @@ from plone.restapi.services import Service
 from zhangdian.approval import _
 from zhangdian.approval.audit import journal
 from zhangdian.approval.audit import verify_journal
-from zhangdian.approval.services.errors import error
+from zhangdian.approval.body import int_param
 
 MAX_PAGE = 500
 
@@ -14,22 +14,13 @@ class AuditJournalGet(Service):
 
     def reply(self):
         form = self.request.form
-        try:
-            start = int(form.get("b_start", 0))
-            size = int(form.get("b_size", 50))
-        except (TypeError, ValueError):
-            start = size = -1
-        if start < 0 or not 0 < size <= MAX_PAGE:
-            return error(
-                self,
-                400,
-                "BadRequest",
-                _(
-                    "error_journal_batch",
-                    default="b_start must be 0 or more and b_size between 1 and ${most}.",
-                    mapping={"most": str(MAX_PAGE)},
-                ),
-            )
+        bad_page = _(
+            "error_journal_batch",
+            default="b_start must be 0 or more and b_size between 1 and ${most}.",
+            mapping={"most": str(MAX_PAGE)},
+        )
+        start = int_param(self.request, "b_start", bad_page, least=0, default=0)
+        size = int_param(self.request, "b_size", bad_page, least=1, most=MAX_PAGE, default=50)
         log = journal()
         newest = log.length - start
         keys = range(newest, max(newest - size, 0), -1)

@@ -5,7 +5,8 @@ from plone.restapi.services import Service
 from zhangdian.approval import _
 from zhangdian.approval.authorizations import may_decide
 from zhangdian.approval.content.matter import find_matter_by_code
-from zhangdian.approval.services.errors import error
+from zhangdian.approval.errors import BadInput
+from zhangdian.approval.errors import NothingFound
 from zhangdian.approval.services.summaries import authorization_summary
 from zope.i18n import translate
 
@@ -16,25 +17,17 @@ class AuthorizationCheckGet(Service):
     def reply(self):
         code = str(self.request.form.get("matter", "") or "").strip().upper()
         if not code:
-            return error(
-                self,
-                400,
-                "BadRequest",
-                _("error_check_no_matter", default="Name the matter: ?matter=CODE."),
-            )
+            raise BadInput(_("error_check_no_matter", default="Name the matter: ?matter=CODE."))
         brain = find_matter_by_code(code)
         matter = brain._unrestrictedGetObject() if brain is not None else None
         # A draft is the working group's: to whoever may not read it, it does not exist yet.
         if matter is None or not api.user.has_permission("View", obj=matter):
-            return error(
-                self,
-                404,
-                "NotFound",
+            raise NothingFound(
                 _(
                     "error_check_unknown_matter",
                     default="There is no matter with the code ${code}.",
                     mapping={"code": code},
-                ),
+                )
             )
         verdict = may_decide(api.user.get_current().getId(), matter)
         return {

@@ -3,9 +3,9 @@
 from plone import api
 from plone.restapi.batching import HypermediaBatch
 from plone.restapi.services import Service
+from zhangdian.approval.body import check_batching
 from zhangdian.approval.browser.matters import published_matters
 from zhangdian.approval.content.matter_list import IMatterList
-from zhangdian.approval.services.errors import bad_batch
 from zhangdian.approval.vocabularies import RISK_LEVEL_TITLES
 from zope.i18n import translate
 
@@ -35,9 +35,7 @@ class MattersGet(Service):
 
     def reply(self):
         form = self.request.form
-        refused = bad_batch(self)
-        if refused is not None:
-            return refused
+        check_batching(self.request)
         matter_list = self._matter_list()
         if matter_list is None:
             return {"@id": f"{self.context.absolute_url()}/@matters", "items": [], "items_total": 0}

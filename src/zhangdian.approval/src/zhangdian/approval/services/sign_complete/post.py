@@ -2,16 +2,15 @@
 
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
-from zhangdian.approval.services.errors import refusal
+from zhangdian.approval.body import bytes_field
+from zhangdian.approval.body import certificate_field
+from zhangdian.approval.body import json_object
+from zhangdian.approval.body import text_field
 from zhangdian.approval.services.summaries import signed_decision_summary
-from zope.interface import alsoProvides
-from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signatures import json_from_request
-from zhangdian.approval.signatures import bytes_from_request
-from zhangdian.approval.signatures import certificate_from_request
 from zhangdian.approval.signatures import commit_signed_decision
 from zhangdian.approval.signatures import complete_signature
-from zhangdian.approval.signatures import text_from_request
+from zhangdian.approval.signatures import read_certificate
+from zope.interface import alsoProvides
 
 
 class SignCompletePost(Service):
@@ -20,14 +19,11 @@ class SignCompletePost(Service):
     def reply(self):
         # As plone.restapi's own write services: the JSON API is not a form post.
         alsoProvides(self.request, IDisableCSRFProtection)
-        try:
-            data = json_from_request(self.request)
-            nonce = text_from_request(data, "nonce")
-            signature = bytes_from_request(data, "signature")
-            certificate = certificate_from_request(data)
-            signed = commit_signed_decision(
-                lambda: complete_signature(self.context, nonce, signature, certificate)
-            )
-        except SignatureRefused as refused:
-            return refusal(self, refused)
+        data = json_object(self.request)
+        nonce = text_field(data, "nonce")
+        signature = bytes_field(data, "signature")
+        certificate = read_certificate(certificate_field(data))
+        signed = commit_signed_decision(
+            lambda: complete_signature(self.context, nonce, signature, certificate)
+        )
         return signed_decision_summary(self.context, signed)

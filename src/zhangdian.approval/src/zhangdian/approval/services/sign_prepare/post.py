@@ -2,13 +2,12 @@
 
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
-from zhangdian.approval.services.errors import refusal
-from zope.interface import alsoProvides
-from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signatures import json_from_request
-from zhangdian.approval.signatures import certificate_from_request
+from zhangdian.approval.body import certificate_field
+from zhangdian.approval.body import json_object
+from zhangdian.approval.body import text_field
 from zhangdian.approval.signatures import prepare_signature
-from zhangdian.approval.signatures import text_from_request
+from zhangdian.approval.signatures import read_certificate
+from zope.interface import alsoProvides
 
 
 class SignPreparePost(Service):
@@ -17,13 +16,10 @@ class SignPreparePost(Service):
     def reply(self):
         # As plone.restapi's own write services: the JSON API is not a form post.
         alsoProvides(self.request, IDisableCSRFProtection)
-        try:
-            data = json_from_request(self.request)
-            return prepare_signature(
-                self.context,
-                text_from_request(data, "transition"),
-                text_from_request(data, "reason", required=False),
-                certificate_from_request(data, required=False),
-            )
-        except SignatureRefused as refused:
-            return refusal(self, refused)
+        data = json_object(self.request)
+        transition = text_field(data, "transition")
+        reason = text_field(data, "reason", required=False)
+        certificate = certificate_field(data, required=False)
+        if certificate is not None:
+            certificate = read_certificate(certificate)
+        return prepare_signature(self.context, transition, reason, certificate)
