@@ -317,3 +317,28 @@ class TestTokenPulledOut:
         monkeypatch.undo()
         assert decide(portal, accepted, "approve", "approver1").signer_fingerprint
         assert api.content.get_state(accepted) == "approved"
+
+
+class TestRoutesOffered:
+    """A route the bureau withholds refuses before anything is prepared or signed."""
+
+    def test_agent_withheld(self, portal, accepted):
+        """Only the server token offered: preparing for the agent is refused."""
+        set_signing_setting("signing_routes", ["server"])
+        code = refusal_code(portal, "approver1", prepare_signature, accepted, "approve", "")
+        assert code == "agent_signing_off"
+        assert untouched(accepted) and not IAnnotations(accepted).get(PENDING_KEY)
+
+    def test_server_withheld(self, portal, accepted):
+        """Only the agent offered: the server token is not touched although it is configured."""
+        set_signing_setting("signing_routes", ["agent"])
+        code = refusal_code(
+            portal, "approver1", signatures.sign_with_server_token, accepted, "approve", "", PIN
+        )
+        assert code == "server_signing_off"
+        assert untouched(accepted)
+
+    def test_both_offered_by_default(self, portal, accepted):
+        """The default record offers both; the server route needs its module (configured here)."""
+        signed = decide(portal, accepted, "approve", "approver1")
+        assert signed.pdf == accepted.decision_document.data

@@ -123,7 +123,7 @@ class TestWhatTheyAccept:
 
     def test_end_entity_certificate_is_no_anchor(self, portal_url, bureau_ca):
         """An approver's own certificate cannot be made a trust anchor."""
-        cert = make_signing_certificate(
+        cert, _key = make_signing_certificate(
             *bureau_ca, "李明", valid_from=datetime(2026, 1, 1, tzinfo=UTC)
         )
         before = state()
@@ -166,7 +166,7 @@ class TestRoutes:
 class TestJournalled:
     """Every change of a signing setting is journalled, whichever route made it."""
 
-    def test_anchor_change_names_old_and_new_fingerprints(self, portal, bureau_ca):
+    def test_anchor_change_names_old_and_new_fingerprints(self, matter_list, bureau_ca):
         """Before and after carry the anchors' SHA-256 fingerprints."""
         first = make_ca("旧CA", valid_from=datetime(2025, 1, 1, tzinfo=UTC))[0]
         with api.env.adopt_user(username="workgroup"):

@@ -167,7 +167,8 @@ def change_signing_settings(changes):
             value = list(value)
         try:
             field.validate(value)
-        except ValidationError as error:
+        except (ValidationError, Invalid) as error:
+            # A constraint's own Invalid carries our message; zope.schema's errors their doc().
             raise InvalidSetting(_invalid_message(name, error)) from error
         checked[name] = value
     for name, value in checked.items():
@@ -180,8 +181,9 @@ def _invalid_message(name, error):
     reason = error.args[0] if error.args and isinstance(error.args[0], Message) else None
     if reason is not None:
         return reason
+    problem = error.doc() if isinstance(error, ValidationError) else str(error)
     return _(
         "error_setting_invalid",
         default="The value of ${name} is not valid: ${problem}",
-        mapping={"name": name, "problem": error.doc()},
+        mapping={"name": name, "problem": problem},
     )

@@ -38,6 +38,8 @@ from zhangdian.approval.decisions import approver_name
 from zhangdian.approval.decisions import decision_data
 from zhangdian.approval.errors import Refused
 from zhangdian.approval.settings import signing_setting
+from zhangdian.approval.signing.routes import is_offered
+from zhangdian.approval.signing.routes import signing_route
 from zhangdian.approval.signing import pdf as pades
 from zhangdian.approval.signing.errors import SignatureRejected
 from zhangdian.approval.signing.errors import SigningError
@@ -132,6 +134,11 @@ MESSAGES = {
         "sign_server_signing_off",
         default="Signing with a server-side token is not configured; use the signing agent "
         "with your USB key.",
+    ),
+    "agent_signing_off": _(
+        "sign_agent_signing_off",
+        default="This bureau does not offer signing with the signing agent; sign with the "
+        "server token.",
     ),
 }
 
@@ -290,6 +297,8 @@ def prepare_signature(application, transition, reason, certificate=None, userid=
     `certificate` defaults to the one bound to the approver's authorisation; a certificate
     given (e.g. read from the token) must be that one.
     """
+    if not is_offered("agent"):
+        raise SignatureRefused("agent_signing_off", status=409)
     userid = userid or api.user.get_current().getId()
     moment = at or now()
     reply, entry = _prepare(application, transition, reason, certificate, userid, moment)
@@ -388,25 +397,26 @@ def commit_signed_decision(record):
 def sign_with_server_token(
     application, transition, reason, pin, userid=None, at=None, commit=False
 ):
-    """Sign the decision with the approver's token on the server (label = user id).
+    """Sign the decision with the approver's token on the server (the route names its label).
 
     With `commit`, the decision is committed through `commit_signed_decision`, so that a
     conflict retry records the one signature made instead of signing again.
     """
     userid = userid or api.user.get_current().getId()
     moment = at or now()
-    library = signing_setting("pkcs11_module")
-    if not library:
+    if not is_offered("server"):
         raise SignatureRefused("server_signing_off", status=409)
+    library = signing_setting("pkcs11_module")
+    label = signing_route("server").token_label(userid)
     # Before the token is touched: who may not decide learns it without a PIN attempt.
     _check_decision(application, transition, (reason or "").strip(), userid, moment)
     try:
         with portal_errors_for_signer_errors():
-            certificate = token_certificate(library, userid)
+            certificate = token_certificate(library, label)
         prepared, entry = _prepare(application, transition, reason, certificate, userid, moment)
         with portal_errors_for_signer_errors():
             signature, cert_der = sign_data_with_token(
-                library, userid, pin, base64.b64decode(prepared["data_to_sign"])
+                library, label, pin, base64.b64decode(prepared["data_to_sign"])
             )
     except SigningError as error:
         raise SignatureRefused(error.code, *error.messages, status=error.status) from error

@@ -27,6 +27,7 @@ from zhangdian.approval.decisions import DECISIONS
 from zhangdian.approval.decisions import DOCUMENT_VIEW
 from zhangdian.approval.decisions import public_url
 from zhangdian.approval.settings import signing_setting
+from zhangdian.approval.signing.routes import is_offered
 from zhangdian.approval.body import bad_field
 from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
@@ -122,7 +123,8 @@ class ApplicationView(BrowserView):
         """How this portal signs: agent address, server token offered, PAdES level."""
         return {
             "agent_url": signing_setting("agent_url"),
-            "server": bool(signing_setting("pkcs11_module")),
+            "agent": is_offered("agent"),
+            "server": is_offered("server"),
             "level": "PAdES-B-T" if signing_setting("timestamp_url") else "PAdES-B-B",
         }
 
