@@ -108,6 +108,13 @@ EXPECTED = (
         "GET",
         "zhangdian.approval.authorization.manage",
     ),
+    Expected(
+        "view",
+        "approval-signing-controlpanel",
+        PLONE_SITE,
+        "GET",
+        "zhangdian.approval.signing.manage",
+    ),
     # REST services (services/*/configure.zcml).
     Expected("service", "@annual-assessment", SITE, "GET", "zhangdian.approval.assessment.view"),
     Expected(
@@ -128,6 +135,8 @@ EXPECTED = (
         "zhangdian.approval.authorization.check_own",
     ),
     Expected("service", "@flowchart", MATTER, "GET", "zope2.View", "a published flowchart"),
+    Expected("service", "@signing-settings", SITE, "GET", "zhangdian.approval.signing.manage"),
+    Expected("service", "@signing-settings", SITE, "PATCH", "zhangdian.approval.signing.manage"),
     Expected("service", "@matters", SITE, "GET", "zope2.View", "the published matter list"),
     Expected(
         "service",
@@ -229,6 +238,7 @@ PUBLIC_VOCABULARIES = {
     "zhangdian.approval.matter_categories": "the categories of the public matter list",
     "zhangdian.approval.matter_codes": "a restricted query: the matters the user may read",
     "zhangdian.approval.application_materials": "its matter's table; needs View on the application",
+    "zhangdian.approval.signing_routes": "the names of the registered signing routes",
 }
 
 

@@ -218,3 +218,13 @@ class TestControlPanel:
         """Site Setup lists the panel."""
         actions = [a.getId() for a in portal.portal_controlpanel.listActions()]
         assert "approval-signing" in actions
+
+
+def test_form_encoded_patch_is_refused(portal_url):
+    """A cross-site form cannot change the settings: 415, nothing stored."""
+    before = state()
+    response = session("workgroup").patch(
+        f"{portal_url}/@signing-settings", data={"trust_anchors": "x"}, timeout=30
+    )
+    assert response.status_code == 415
+    assert state() == before

@@ -1,8 +1,8 @@
 """PATCH @signing-settings: change some signing settings, all checked before any is stored."""
 
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
+from zhangdian.approval.body import json_object
 from zhangdian.approval.services.signing_settings.get import signing_settings_answer
 from zhangdian.approval.settings import change_signing_settings
 from zope.interface import alsoProvides
@@ -14,5 +14,5 @@ class SigningSettingsPatch(Service):
     def reply(self):
         """Store the changes and answer with the settings as they are now."""
         alsoProvides(self.request, IDisableCSRFProtection)
-        change_signing_settings(json_body(self.request))
+        change_signing_settings(json_object(self.request))
         return signing_settings_answer(self.context, self.request)
