@@ -22,7 +22,12 @@ from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pathlib import Path
 from zhangdian.approval import signatures
+from datetime import UTC
+from datetime import datetime
 from zhangdian.approval.certificates import fingerprint
+from zhangdian.approval.certificates import make_ca
+from zhangdian.approval.certificates import to_pem
+from zhangdian.approval.signing.timestamps import serve_tsa
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signatures import PENDING_KEY
 from zhangdian.approval.signatures import SignatureRefused
@@ -139,6 +144,38 @@ class TestSigned:
         signed = decide(portal, accepted, "approve", "approver1")
         assert signed.level == "PAdES-B-T"
         assert signed.timestamp_time is not None
+
+
+@pytest.fixture(scope="module")
+def foreign_tsa():
+    """A loopback TSA of another PKI (its own CA); yields (url, that CA's certificate)."""
+    ca_cert, ca_key = make_ca("外部时间戳服务 根CA", valid_from=datetime(2025, 1, 1, tzinfo=UTC))
+    server, url = serve_tsa(ca_cert, ca_key, valid_from=datetime(2026, 1, 1, tzinfo=UTC), days=730)
+    yield url, ca_cert
+    server.shutdown()
+    server.server_close()
+
+
+class TestTimestampAnchors:
+    """A TSA of another PKI counts only through its own anchor, never through the bureau's."""
+
+    def test_foreign_tsa_without_its_anchor_is_refused(self, portal, accepted, foreign_tsa):
+        """Its timestamp is not trusted, so the decision is not recorded."""
+        set_signing_setting("timestamp_url", foreign_tsa[0])
+        with pytest.raises(SignatureRefused) as refused:
+            decide(portal, accepted, "approve", "approver1")
+        assert "timestamp" in str(refused.value)
+        assert untouched(accepted)
+
+    def test_foreign_tsa_with_its_anchor_gives_pades_b_t(self, portal, accepted, foreign_tsa):
+        """With the TSA's CA as timestamp anchor the decision is PAdES-B-T and verifies."""
+        set_signing_setting("timestamp_url", foreign_tsa[0])
+        set_signing_setting("timestamp_anchors", to_pem(foreign_tsa[1]).decode())
+        signed = decide(portal, accepted, "approve", "approver1")
+        assert signed.level == "PAdES-B-T"
+        report = verify_decision(accepted.decision_document.data)
+        assert (report["ok"], report["level"], report["problems"]) == (True, "PAdES-B-T", [])
+        assert report["timestamp_time"] is not None
 
 
 class TestRefused:

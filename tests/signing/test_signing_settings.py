@@ -60,7 +60,7 @@ class TestWhoMayChangeThem:
         response = session(userid).get(f"{portal_url}/@signing-settings", timeout=30)
         assert response.status_code == 200
         body = response.json()
-        assert set(body) == {"settings", "trust_anchors", "routes"}
+        assert set(body) == {"settings", "trust_anchors", "timestamp_anchors", "routes"}
         assert {route["name"] for route in body["routes"]} == {"agent", "server"}
 
     @pytest.mark.parametrize("userid", [None, "member", "editor", "auditor", "supervisor"])

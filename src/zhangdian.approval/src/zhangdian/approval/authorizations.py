@@ -370,9 +370,9 @@ def certificate_message(error):
     return error.messages[0]
 
 
-def trust_anchors():
-    """The bureau's trust anchors from the signing settings; [] when none is configured."""
-    pem = signing_setting("trust_anchors")
+def trust_anchors(setting="trust_anchors"):
+    """The bureau's trust anchors (or another anchor setting's); [] when none is configured."""
+    pem = signing_setting(setting)
     return load_trust_anchors(pem) if pem and pem.strip() else []
 
 

@@ -93,6 +93,19 @@ class ISigningSettings(Interface):
         default="",
     )
 
+    timestamp_anchors = schema.Text(
+        title=_("label_timestamp_anchors", default="Timestamp authority's CA (PEM)"),
+        description=_(
+            "help_timestamp_anchors",
+            default="The CA certificates that vouch for the timestamp authority, when it "
+            "belongs to another PKI than the bureau's. Empty: timestamps are checked "
+            "against the trust anchors above.",
+        ),
+        required=False,
+        default="",
+        constraint=check_anchor_bundle,
+    )
+
     pkcs11_module = schema.TextLine(
         title=_("label_pkcs11_module", default="Server-side PKCS#11 module"),
         description=_(

@@ -343,7 +343,7 @@ def _record(application, entry, signature, certificate, userid, moment):
         raise SignatureRefused("signature_invalid") from error
     except SigningError as error:
         raise SignatureRefused(error.code, *error.messages, status=error.status) from error
-    verification = pades.verify(signed, trust_anchors(), field_name=SIGNATURE_FIELD)
+    verification = _verified(signed)
     if not verification.ok:
         raise SignatureRefused(
             "verification_failed", MESSAGES["verification_failed"], *verification.problems
@@ -435,9 +435,19 @@ def _application_by_document(digest):
     return brains[0]._unrestrictedGetObject() if brains else None
 
 
+def _verified(pdf_bytes):
+    """pyHanko's verdict on the decision signature, against the configured anchors."""
+    return pades.verify(
+        pdf_bytes,
+        trust_anchors(),
+        field_name=SIGNATURE_FIELD,
+        timestamp_anchors=trust_anchors("timestamp_anchors"),
+    )
+
+
 def verify_decision(pdf_bytes):
     """What anyone may learn about a decision PDF: intact, signer, time, and the record."""
-    verification = pades.verify(pdf_bytes, trust_anchors(), field_name=SIGNATURE_FIELD)
+    verification = _verified(pdf_bytes)
     application = _application_by_document(hashlib.sha256(pdf_bytes).hexdigest())
     record = application.signature if application is not None else None
     matches = bool(

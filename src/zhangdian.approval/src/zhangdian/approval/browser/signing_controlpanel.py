@@ -37,6 +37,10 @@ class SigningControlPanel(ControlPanelFormWrapper):
         """The trust anchors as stored (what the form shows is the PEM text)."""
         return describe_anchors(signing_setting("trust_anchors"))
 
+    def timestamp_anchors(self):
+        """The timestamp authority's anchors, when it belongs to another PKI."""
+        return describe_anchors(signing_setting("timestamp_anchors"))
+
     def routes(self):
         """Every registered route: its title and whether approvers can use it now."""
         offered = offered_routes()

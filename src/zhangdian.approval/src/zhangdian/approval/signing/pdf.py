@@ -181,9 +181,14 @@ def verify(
     trust_anchors: list[x509.Certificate],
     *,
     field_name: str | None = None,
+    timestamp_anchors: list[x509.Certificate] | None = None,
 ) -> Verification:
-    """Check the signature in `field_name` (default: the last one) against `trust_anchors`."""
-    return asyncio.run(_verify(pdf_bytes, trust_anchors, field_name))
+    """Check the signature in `field_name` (default: the last one) against `trust_anchors`.
+
+    A timestamp is checked against `timestamp_anchors` when given (a TSA of another PKI,
+    whose root must not vouch for approvers' certificates), else against `trust_anchors`.
+    """
+    return asyncio.run(_verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors))
 
 
 # --- prepare -------------------------------------------------------------------------------
@@ -497,7 +502,16 @@ def _state_is_consistent(state: _State) -> bool:
 # --- verify --------------------------------------------------------------------------------
 
 
-async def _verify(pdf_bytes, trust_anchors, field_name) -> Verification:
+def _offline_context(anchors) -> ValidationContext:
+    """Validation against `anchors` alone, fetching nothing (the portal reaches no network)."""
+    return ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(a.public_bytes(Encoding.DER)) for a in anchors],
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+
+
+async def _verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors) -> Verification:
     """`verify`, in pyHanko's async API."""
     try:
         reader = PdfFileReader(BytesIO(bytes(pdf_bytes)), strict=False)
@@ -509,17 +523,13 @@ async def _verify(pdf_bytes, trust_anchors, field_name) -> Verification:
     if not signatures:
         return _failed(_("The document carries no signature."))
     signature = signatures[-1]
-    context = ValidationContext(
-        trust_roots=[
-            asn1_x509.Certificate.load(a.public_bytes(Encoding.DER)) for a in trust_anchors
-        ],
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
+    context = _offline_context(trust_anchors)
+    timestamp_context = _offline_context(timestamp_anchors) if timestamp_anchors else context
     try:
         status = await async_validate_pdf_signature(
             signature,
             context,
+            ts_validation_context=timestamp_context,
             key_usage_settings=KeyUsageConstraints(
                 key_usage={"digital_signature", "non_repudiation"}
             ),

@@ -15,6 +15,7 @@ def signing_settings_answer(context, request):
     return {
         "settings": {name: signing_setting(name) for name in ISigningSettings},
         "trust_anchors": describe_anchors(signing_setting("trust_anchors")),
+        "timestamp_anchors": describe_anchors(signing_setting("timestamp_anchors")),
         "routes": [
             {
                 "name": term.value,
