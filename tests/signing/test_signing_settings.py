@@ -36,7 +36,8 @@ def portal_url(functional_portal, functional_matter_list):
 def session(userid):
     """A requests session logged in as `userid` (None: anonymous), asking for JSON."""
     s = requests.Session()
-    s.headers["Accept"] = "application/json"
+    # The portal speaks zh_CN unless asked otherwise; the messages are checked in English.
+    s.headers.update({"Accept": "application/json", "Accept-Language": "en"})
     if userid == "admin":
         s.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
     elif userid is not None:
