@@ -1,7 +1,7 @@
 """Who may see and act on an application: derived from the authorisations at access time."""
 
-from approval_testing import act
-from approval_testing import transition
+from tests.helpers.approval import act
+from tests.helpers.approval import transition
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout

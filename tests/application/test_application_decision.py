@@ -1,10 +1,10 @@
 """The decision over HTTP: the PDF kept and published to the holder, e-mails, and the freeze."""
 
-from application.test_application_restapi import REFUSED
-from application.test_application_restapi import submit
-from approval_testing import PASSWORD
-from approval_testing import PIN
-from approval_testing import poppler
+from tests.application.test_application_restapi import REFUSED
+from tests.application.test_application_restapi import submit
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import PIN
+from tests.helpers.approval import poppler
 from email.header import decode_header
 from email.header import make_header
 from plone import api

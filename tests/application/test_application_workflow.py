@@ -1,8 +1,8 @@
 """The one-person decision: accept, supplement, review, decide, withdraw; frozen afterwards."""
 
-from approval_testing import act
-from approval_testing import complete_checklist
-from approval_testing import decide
+from tests.helpers.approval import act
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import decide
 from datetime import date
 from datetime import datetime
 from plone import api

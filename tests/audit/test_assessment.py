@@ -1,10 +1,10 @@
 """The annual assessment against figures computed by hand, exports, and the unfit verdict."""
 
-from approval_testing import PASSWORD
-from approval_testing import act
-from approval_testing import complete_checklist
-from approval_testing import decide
-from approval_testing import poppler
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import act
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import decide
+from tests.helpers.approval import poppler
 from io import BytesIO
 from plone import api
 from plone.app.testing import login

@@ -1,9 +1,9 @@
 """The audit journal: what is appended, and that any change to it is found and named."""
 
-from approval_testing import act
-from approval_testing import complete_checklist
-from approval_testing import decide
-from approval_testing import PASSWORD
+from tests.helpers.approval import act
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import decide
+from tests.helpers.approval import PASSWORD
 from plone import api
 from zhangdian.approval.audit import anchor_head
 from zhangdian.approval.audit import entry_hash

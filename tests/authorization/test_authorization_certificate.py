@@ -1,6 +1,6 @@
 """Binding an approver's signing certificate: vetted on upload, one key per approver."""
 
-from approval_testing import make_authorization
+from tests.helpers.approval import make_authorization
 from datetime import UTC
 from datetime import datetime
 from plone.namedfile.file import NamedBlobFile

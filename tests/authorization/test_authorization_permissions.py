@@ -1,6 +1,6 @@
 """The roster is internal: the working group manages it, oversight reads it."""
 
-from approval_testing import make_authorization
+from tests.helpers.approval import make_authorization
 
 import pytest
 
@@ -39,7 +39,7 @@ class TestRosterPermissions:
     )
     def test_states(self, portal, roster, state, editable):
         """Revoked and expired authorisations are history: nobody edits them."""
-        from approval_testing import transition
+        from tests.helpers.approval import transition
         from plone import api
 
         import time_machine

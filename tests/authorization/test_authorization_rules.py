@@ -1,7 +1,7 @@
 """may_decide: scope, period, suspension, revocation, renewal, qualification (clock moved)."""
 
-from approval_testing import make_authorization
-from approval_testing import transition
+from tests.helpers.approval import make_authorization
+from tests.helpers.approval import transition
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zhangdian.approval.authorizations import may_decide

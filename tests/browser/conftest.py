@@ -5,7 +5,7 @@ committed before the browser sees it, and `transaction.begin()` comes before rea
 browser changed.
 """
 
-from approval_testing import PASSWORD
+from tests.helpers.approval import PASSWORD
 from pathlib import Path
 from playwright.sync_api import sync_playwright
 

@@ -6,13 +6,13 @@ through the real signing agent (zhangdian-signer) in front of a SoftHSM2 token, 
 decision page's own JavaScript.
 """
 
-from approval_testing import RSA_TOKEN
-from approval_testing import bind
-from approval_testing import configure_signing
-from approval_testing import social_credit_code
+from tests.helpers.approval import RSA_TOKEN
+from tests.helpers.approval import bind
+from tests.helpers.approval import configure_signing
+from tests.helpers.approval import social_credit_code
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from journey_text import text
+from tests.helpers.journey_text import text
 from plone import api
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature

@@ -1,6 +1,6 @@
 """The Matter type and the rules every matter obeys."""
 
-from approval_testing import make_matter_data
+from tests.helpers.approval import make_matter_data
 from plone import api
 from zope.interface import Invalid
 from zope.schema.interfaces import ValidationError

@@ -17,11 +17,11 @@ tests/authorization/test_authorization_restapi.py (@authorization-check missing/
 tests/audit/ (journal b_size 0, assessment year abc, spot-check problem without details).
 """
 
-from approval_testing import PASSWORD
-from approval_testing import PIN
-from approval_testing import application_data
-from approval_testing import make_matter_data
-from approval_testing import social_credit_code
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import PIN
+from tests.helpers.approval import application_data
+from tests.helpers.approval import make_matter_data
+from tests.helpers.approval import social_credit_code
 from dataclasses import dataclass
 from dataclasses import field
 from plone import api

@@ -1,7 +1,7 @@
 """The working-day calendar: installed 2025/2026 schedules and the working group's control panel."""
 
 from AccessControl import Unauthorized
-from approval_testing import PASSWORD
+from tests.helpers.approval import PASSWORD
 from datetime import date
 from datetime import timedelta
 from plone import api

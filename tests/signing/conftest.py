@@ -7,7 +7,7 @@ when the library is loaded, so the autouse fixture below provisions them before 
 from io import BytesIO
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
-from signing_fixtures import TAMPER_MARK
+from tests.helpers.signing import TAMPER_MARK
 
 import pytest
 

@@ -1,6 +1,6 @@
 """The decision document PDF: content, embedded fonts, layout, and signing it with pyHanko."""
 
-from approval_testing import poppler
+from tests.helpers.approval import poppler
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from concurrent.futures import ThreadPoolExecutor

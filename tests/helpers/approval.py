@@ -1,4 +1,4 @@
-"""Test data shared by the suite: users, categories, matters (import as approval_testing)."""
+"""Test data and steps shared by the suite: users, categories, matters, workflow steps."""
 
 from datetime import date
 from plone import api
