@@ -18,7 +18,7 @@ import subprocess
 
 PASSWORD = "secret-password-1"
 
-# SoftHSM2 tokens of the suite (tests/conftest.py `tokens`): the label is the user id.
+# SoftHSM2 tokens of the suite (tests/fixtures/signing.py `tokens`): the label is the user id.
 LIBRARY = softhsm.SOFTHSM_LIBRARY
 RSA_TOKEN = "approver1"
 EC_TOKEN = "approver2"

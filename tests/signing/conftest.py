@@ -1,6 +1,6 @@
 """SoftHSM2 tokens, a throw-away bureau CA, a loopback TSA and a one-page PDF for signing tests.
 
-The tokens and the TSA are the suite's (tests/conftest.py); SoftHSM reads SOFTHSM2_CONF only
+The tokens and the TSA are the suite's (tests/fixtures/signing.py); SoftHSM reads SOFTHSM2_CONF only
 when the library is loaded, so the autouse fixture below provisions them before any test signs.
 """
 
