@@ -1,4 +1,4 @@
-"""The suite's Plone layers; its fixtures are plugins in tests/fixtures/, by concern."""
+"""The suite's Plone layers, its fixture plugins and the markers every test gets from its place."""
 
 import os
 
@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 
 from pytest_plone import fixtures_factory
+from tests.helpers.markers import mark_kinds
 from zhangdian.approval.testing import FUNCTIONAL_TESTING
 from zhangdian.approval.testing import INTEGRATION_TESTING
 
@@ -32,6 +33,13 @@ globals().update(
         )
     )
 )
+
+
+# tryfirst: the markers must be there before `-m` deselects by them.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with its kind (and slow), so no file has to mark itself."""
+    mark_kinds(config, items)
 
 
 @pytest.fixture
