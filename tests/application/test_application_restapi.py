@@ -1,11 +1,11 @@
 """Applications over REST: submission rules, scope as 401/403/404, queue and status lookup."""
 
-from tests.helpers.approval import application_data
+from plone import api
 from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import application_data
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import make_matter_data
 from tests.helpers.approval import transition
-from plone import api
 
 import pytest
 import transaction

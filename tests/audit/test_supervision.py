@@ -2,10 +2,10 @@
 
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import approve_as
-from tests.helpers.approval import start_spot_check
 from tests.helpers.approval import bind
 from tests.helpers.approval import configure_signing
 from tests.helpers.approval import register_application_as
+from tests.helpers.approval import start_spot_check
 from zhangdian.approval.audit import journal
 from zhangdian.approval.supervision import SpotCheckRefused
 from zhangdian.approval.supervision import draw

@@ -39,8 +39,8 @@ class TestRosterPermissions:
     )
     def test_states(self, portal, roster, state, editable):
         """Revoked and expired authorisations are history: nobody edits them."""
-        from tests.helpers.approval import transition
         from plone import api
+        from tests.helpers.approval import transition
 
         import time_machine
 

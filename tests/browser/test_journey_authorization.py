@@ -6,17 +6,17 @@ the bureau CA, grants it, and suspends approver1 through Plone's workflow menu; 
 next attempt to accept an application is refused with a clear message.
 """
 
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from plone import api
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import configure_signing
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import register_application_as
 from tests.helpers.approval import transition
-from datetime import UTC
-from datetime import date
-from datetime import datetime
-from datetime import timedelta
 from tests.helpers.journey_text import text
-from plone import api
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import make_signing_certificate
 from zhangdian.approval.certificates import to_pem

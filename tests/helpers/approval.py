@@ -4,17 +4,18 @@ from datetime import date
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
-from zhangdian.approval.applications import register_application
-from zhangdian.approval.signatures import sign_with_server_token
 from plone.namedfile.file import NamedBlobFile
+from zhangdian.approval.applications import register_application
 from zhangdian.approval.authorizations import bind_certificate
 from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.settings import set_signing_setting
+from zhangdian.approval.signatures import sign_with_server_token
 from zhangdian.approval.signing import softhsm
 
 import pytest
 import shutil
 import subprocess
+
 
 PASSWORD = "secret-password-1"
 

@@ -4,10 +4,10 @@ The registrations are read from the component registry, filtered to the ZCML fil
 package, so a view added without a line in EXPECTED makes this test fail.
 """
 
-from tests.helpers.approval import register_application_as
-from tests.helpers.approval import start_spot_check
 from dataclasses import dataclass
 from plone.app.content.browser.vocabulary import PERMISSIONS as VOCABULARY_PERMISSIONS
+from tests.helpers.approval import register_application_as
+from tests.helpers.approval import start_spot_check
 from tests.helpers.registrations import registered_views
 from tests.helpers.registrations import registered_vocabularies
 from zope.component import getUtility
@@ -15,6 +15,7 @@ from zope.security.interfaces import IPermission
 
 import pytest
 import transaction
+
 
 PUBLIC = ("zope.Public", "zope2.Public")
 

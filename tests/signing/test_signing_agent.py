@@ -1,11 +1,11 @@
 """The local signing agent (zhangdian-signer) over HTTP, against the SoftHSM tokens."""
 
 from tests.helpers.signing import BOX
-from types import SimpleNamespace
 from tests.helpers.signing import EC_TOKEN
 from tests.helpers.signing import LIBRARY
 from tests.helpers.signing import PIN
 from tests.helpers.signing import RSA_TOKEN
+from types import SimpleNamespace
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.signing import agent
 from zhangdian.approval.signing import pdf
