@@ -8,6 +8,7 @@ os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 
 from pytest_plone import fixtures_factory
 from tests.helpers.markers import mark_kinds
+from tests.helpers.markers import uses_layer
 from zhangdian.approval.testing import FUNCTIONAL_TESTING
 from zhangdian.approval.testing import INTEGRATION_TESTING
 
@@ -33,6 +34,23 @@ globals().update(
         )
     )
 )
+
+
+def _keep_layer_if_used(prefix):
+    """pytest-plone's session keeper, but only when a selected test uses the layer at all."""
+
+    # A `-m unit` run (or tests/unit alone) then sets up no Plone site; a run that uses the
+    # layer keeps it for the whole session exactly as pytest-plone does.
+    @pytest.fixture(scope="session", autouse=True)
+    def keep(request):
+        if any(uses_layer(item, prefix) for item in request.session.items):
+            request.getfixturevalue(f"{prefix}_session")
+
+    return keep
+
+
+_keep_functional_session = _keep_layer_if_used("functional")
+_keep_integration_session = _keep_layer_if_used("integration")
 
 
 # tryfirst: the markers must be there before `-m` deselects by them.

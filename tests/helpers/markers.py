@@ -22,17 +22,20 @@ def folder_of(item) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
+def uses_layer(item, prefix) -> bool:
+    """Whether the test requests the layer `prefix` (functional or integration), maybe indirectly."""
+    # fixturenames is the closure, so a layer reached through other fixtures counts.
+    return bool(set(item.fixturenames) & {prefix, f"{prefix}_class"})
+
+
 def kind_of(item) -> str:
     """unit, integration, functional, browser or storage, from the folder, then the layer."""
     folder = folder_of(item)
     if folder in FOLDER_KINDS:
         return FOLDER_KINDS[folder]
-    # The closure of the fixtures the test requests, so a layer reached through others counts.
-    names = set(item.fixturenames)
-    if names & {"functional", "functional_class"}:
-        return "functional"
-    if names & {"integration", "integration_class"}:
-        return "integration"
+    for prefix in ("functional", "integration"):
+        if uses_layer(item, prefix):
+            return prefix
     return "unit"
 
 
