@@ -38,9 +38,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set, every pytest run would otherwise
+# compile Plone from source again (seconds per run); .pyc files are still read there.
 $(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml
 	$(UV) pip install --python $(BIN)/python --index-url https://pypi.org/simple \
-	    -c $(CONSTRAINTS) -e "$(ADDON)[test,dev]"
+	    --compile-bytecode -c $(CONSTRAINTS) -e "$(ADDON)[test,dev]"
 	touch $@
 
 .PHONY: install
