@@ -45,9 +45,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set, every pytest run would otherwise
+# compile Plone from source again (seconds per run); .pyc files are still read there.
 $(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml $(SIGNER)/pyproject.toml
 	$(UV) pip install --python $(BIN)/python --index-url https://pypi.org/simple \
-	    -c $(CONSTRAINTS) -e $(SIGNER) -e "$(ADDON)[test,dev,demo]"
+	    --compile-bytecode -c $(CONSTRAINTS) -e $(SIGNER) -e "$(ADDON)[test,dev,demo]"
 	touch $@
 
 .PHONY: install
@@ -153,18 +155,28 @@ debian-packages:
 test: install system-deps ## Install what is missing and run the whole test suite
 	$(BIN)/pytest tests $(PYTEST_ARGS)
 
+# No Chromium and no PostgreSQL: the runtime packages only (SoftHSM2 for the tokens).
+.PHONY: test-fast
+test-fast: install runtime-deps ## Every test but the browser journeys and the storage clusters
+	$(BIN)/pytest tests -m "not browser and not storage" $(PYTEST_ARGS)
+
+.PHONY: coverage
+coverage: install system-deps ## The whole suite with line coverage of the add-on (missing lines)
+	$(BIN)/pytest tests --cov=zhangdian.approval --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
+
 .PHONY: fuzz
 fuzz: install ## schemathesis against the running portal (make start first) with services/openapi.yaml
 	FUZZ_URL=http://$(HOST):$(PORT)/Plone $(BIN)/python tests/fuzz/run_schemathesis.py
 
 .PHONY: lint
-lint: install ## ruff and zpretty
+lint: install ## ruff (import order included) and zpretty
 	$(BIN)/ruff check src tests instance/scripts benchmarks
 	$(BIN)/ruff format --check src tests instance/scripts benchmarks
 	find src profiles -name '*.zcml' -o -name '*.xml' | grep -v '/node_modules/' | xargs $(BIN)/zpretty --check
 
 .PHONY: format
-format: install ## Reformat Python, ZCML and XML
+format: install ## Sort imports, then reformat Python, ZCML and XML
+	$(BIN)/ruff check --select I --fix src tests instance/scripts benchmarks
 	$(BIN)/ruff check --fix src tests instance/scripts benchmarks
 	$(BIN)/ruff format src tests instance/scripts benchmarks
 	find src profiles -name '*.zcml' -o -name '*.xml' | xargs $(BIN)/zpretty -i

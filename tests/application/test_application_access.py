@@ -1,14 +1,14 @@
 """Who may see and act on an application: derived from the authorisations at access time."""
 
-from approval_testing import act
-from approval_testing import transition
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from Products.CMFCore.WorkflowCore import WorkflowException
-from zhangdian.approval.authorizations import renew
-from zhangdian.approval.authorizations import expire_due
+from tests.helpers.approval import act
+from tests.helpers.approval import transition
 from zhangdian.approval.applications import bring_security_in_line
+from zhangdian.approval.authorizations import expire_due
+from zhangdian.approval.authorizations import renew
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 

@@ -1,15 +1,15 @@
 """The decision over HTTP: the PDF kept and published to the holder, e-mails, and the freeze."""
 
-from application.test_application_restapi import REFUSED
-from application.test_application_restapi import submit
-from approval_testing import PASSWORD
-from approval_testing import PIN
-from approval_testing import poppler
 from email.header import decode_header
 from email.header import make_header
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
+from tests.application.test_application_restapi import REFUSED
+from tests.application.test_application_restapi import submit
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import PIN
+from tests.helpers.approval import poppler
 from zhangdian.approval import signatures
 from zhangdian.approval.audit import journal
 from zhangdian.approval.browser.applications import ApprovalQueueView
@@ -18,7 +18,6 @@ from zhangdian.approval.signatures import sign_with_server_token
 from zope.annotation.interfaces import IAnnotations
 
 import base64
-
 import pytest
 import re
 import requests

@@ -1,11 +1,11 @@
 """Applications over REST: submission rules, scope as 401/403/404, queue and status lookup."""
 
-from approval_testing import application_data
-from approval_testing import PASSWORD
-from approval_testing import make_authorization
-from approval_testing import make_matter_data
-from approval_testing import transition
 from plone import api
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import application_data
+from tests.helpers.approval import make_authorization
+from tests.helpers.approval import make_matter_data
+from tests.helpers.approval import transition
 
 import pytest
 import transaction

@@ -1,12 +1,12 @@
 """Every application transition tried by every kind of user: who may, and that others change nothing."""
 
-from approval_testing import act
-from approval_testing import complete_checklist
-from approval_testing import decide
-from approval_testing import PIN
 from plone import api
 from plone.app.testing import logout
 from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.helpers.approval import PIN
+from tests.helpers.approval import act
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import decide
 from zExceptions import Unauthorized
 from zhangdian.approval.signatures import SignatureRefused
 from zhangdian.approval.signatures import sign_with_server_token

@@ -1,18 +1,8 @@
 """Decisions signed with SoftHSM2 tokens: what is accepted, and each refusal with its reason."""
 
-from approval_testing import act
-from approval_testing import complete_checklist
-from approval_testing import decide
-from approval_testing import LIBRARY
-from approval_testing import PIN
-from approval_testing import SHORT_LIVED_TOKEN
-from approval_testing import STRANGER_TOKEN
-from approval_testing import bind
-from approval_testing import make_authorization
-from approval_testing import poppler
-from approval_testing import transition
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from pathlib import Path
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
@@ -20,7 +10,17 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from pathlib import Path
+from tests.helpers.approval import LIBRARY
+from tests.helpers.approval import PIN
+from tests.helpers.approval import SHORT_LIVED_TOKEN
+from tests.helpers.approval import STRANGER_TOKEN
+from tests.helpers.approval import act
+from tests.helpers.approval import bind
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import decide
+from tests.helpers.approval import make_authorization
+from tests.helpers.approval import poppler
+from tests.helpers.approval import transition
 from zhangdian.approval import signatures
 from datetime import UTC
 from datetime import datetime

@@ -1,14 +1,14 @@
 """The one-person decision: accept, supplement, review, decide, withdraw; frozen afterwards."""
 
-from approval_testing import act
-from approval_testing import complete_checklist
-from approval_testing import decide
 from datetime import date
 from datetime import datetime
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.helpers.approval import act
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import decide
 from zhangdian.approval.applications import applications_for_queue
 from zhangdian.approval.applications import approver_statistics
 from zhangdian.approval.applications import deadline_status

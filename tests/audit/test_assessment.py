@@ -1,21 +1,20 @@
 """The annual assessment against figures computed by hand, exports, and the unfit verdict."""
 
-from approval_testing import PASSWORD
-from approval_testing import act
-from approval_testing import complete_checklist
-from approval_testing import decide
-from approval_testing import poppler
 from io import BytesIO
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import act
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import decide
+from tests.helpers.approval import poppler
 from zhangdian.approval.applications import may_act
 from zhangdian.approval.assessment import annual_figures
 from zhangdian.approval.assessment import figures_pdf
 from zhangdian.approval.assessment import figures_xlsx
 from zhangdian.approval.assessment import mark_unfit
 from zhangdian.approval.supervision import record_finding
-
 from zope.interface import Invalid
 
 import openpyxl

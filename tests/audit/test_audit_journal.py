@@ -1,10 +1,14 @@
 """The audit journal: what is appended, and that any change to it is found and named."""
 
-from approval_testing import act
-from approval_testing import complete_checklist
-from approval_testing import decide
-from approval_testing import PASSWORD
+from cryptography import x509
 from plone import api
+from plone.app.testing import login
+from plone.app.testing import logout
+from plone.namedfile.file import NamedBlobFile
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import act
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import decide
 from zhangdian.approval.audit import anchor_head
 from zhangdian.approval.audit import entry_hash
 from zhangdian.approval.audit import journal
@@ -14,10 +18,6 @@ from zhangdian.approval.audit import tsa_timestamp
 from zhangdian.approval.audit import verify_journal
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.evidence import evidence_bundle
-from cryptography import x509
-from plone.app.testing import login
-from plone.app.testing import logout
-from plone.namedfile.file import NamedBlobFile
 
 import hashlib
 import io

@@ -1,18 +1,18 @@
 """Oversight: auditors read everything and change nothing; supervisors read and check."""
 
-from approval_testing import PASSWORD
-from approval_testing import act
-from approval_testing import approve_as
-from approval_testing import bind
-from approval_testing import configure_signing
-from approval_testing import register_application_as
-from approval_testing import complete_checklist
-from approval_testing import decide
-from approval_testing import transition
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import act
+from tests.helpers.approval import approve_as
+from tests.helpers.approval import bind
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import configure_signing
+from tests.helpers.approval import decide
+from tests.helpers.approval import register_application_as
+from tests.helpers.approval import transition
 from zExceptions import Unauthorized
 from zhangdian.approval.audit import journal
 from zhangdian.approval.signatures import SignatureRefused

@@ -1,11 +1,11 @@
 """Quarterly spot checks: reproducible samples of at least 20 %, and no one checks their own."""
 
-from approval_testing import PASSWORD
-from approval_testing import approve_as
-from approval_testing import start_spot_check
-from approval_testing import bind
-from approval_testing import configure_signing
-from approval_testing import register_application_as
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import approve_as
+from tests.helpers.approval import bind
+from tests.helpers.approval import configure_signing
+from tests.helpers.approval import register_application_as
+from tests.helpers.approval import start_spot_check
 from zhangdian.approval.audit import journal
 from zhangdian.approval.supervision import SpotCheckRefused
 from zhangdian.approval.supervision import draw

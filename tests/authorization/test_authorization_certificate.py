@@ -1,9 +1,9 @@
 """Binding an approver's signing certificate: vetted on upload, one key per approver."""
 
-from approval_testing import make_authorization
 from datetime import UTC
 from datetime import datetime
 from plone.namedfile.file import NamedBlobFile
+from tests.helpers.approval import make_authorization
 from zhangdian.approval.authorizations import bind_certificate
 from zhangdian.approval.authorizations import certificate_message
 from zhangdian.approval.certificates import CertificateError
@@ -16,8 +16,8 @@ from zhangdian.approval.settings import set_signing_setting
 from zope.i18n import translate
 from zope.interface import Invalid
 
-import pytest
 import contextlib
+import pytest
 
 
 START = datetime(2026, 1, 1, tzinfo=UTC)

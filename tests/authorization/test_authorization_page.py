@@ -1,10 +1,10 @@
 """The authorisation page shows the bound certificate as the working group vets it."""
 
-from approval_testing import RSA_TOKEN
-from approval_testing import bind
-from approval_testing import configure_signing
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
+from tests.helpers.approval import RSA_TOKEN
+from tests.helpers.approval import bind
+from tests.helpers.approval import configure_signing
 
 import requests
 import transaction

@@ -1,6 +1,6 @@
 """The roster is internal: the working group manages it, oversight reads it."""
 
-from approval_testing import make_authorization
+from tests.helpers.approval import make_authorization
 
 import pytest
 
@@ -39,8 +39,8 @@ class TestRosterPermissions:
     )
     def test_states(self, portal, roster, state, editable):
         """Revoked and expired authorisations are history: nobody edits them."""
-        from approval_testing import transition
         from plone import api
+        from tests.helpers.approval import transition
 
         import time_machine
 

@@ -1,9 +1,9 @@
 """may_decide: scope, period, suspension, revocation, renewal, qualification (clock moved)."""
 
-from approval_testing import make_authorization
-from approval_testing import transition
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.helpers.approval import make_authorization
+from tests.helpers.approval import transition
 from zhangdian.approval.authorizations import may_decide
 from zhangdian.approval.authorizations import renew
 from zope.interface import Invalid

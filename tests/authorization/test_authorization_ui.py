@@ -1,8 +1,8 @@
 """A refused state change in the Classic UI shows its reason and stores nothing."""
 
-from approval_testing import PASSWORD
-from approval_testing import make_authorization
 from plone import api
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import make_authorization
 
 import re
 import requests

@@ -5,9 +5,9 @@ committed before the browser sees it, and `transaction.begin()` comes before rea
 browser changed.
 """
 
-from approval_testing import PASSWORD
 from pathlib import Path
 from playwright.sync_api import sync_playwright
+from tests.helpers.approval import PASSWORD
 
 import os
 import pytest

@@ -1,6 +1,6 @@
 """The working group's add form for matters, through real HTTP form posts."""
 
-from approval_testing import PASSWORD
+from tests.helpers.approval import PASSWORD
 
 import pytest
 import re

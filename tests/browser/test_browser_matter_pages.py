@@ -1,6 +1,6 @@
 """The public matter pages over HTTP, as the public and the working group see them."""
 
-from approval_testing import PASSWORD
+from tests.helpers.approval import PASSWORD
 
 import pytest
 import requests

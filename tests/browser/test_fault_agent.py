@@ -1,10 +1,10 @@
 """Faults at the approver's PC, in the browser: the signing agent is not running."""
 
-from approval_testing import RSA_TOKEN
-from approval_testing import bind
-from approval_testing import configure_signing
-from approval_testing import submitted_and_accepted
-from journey_text import text
+from tests.helpers.approval import RSA_TOKEN
+from tests.helpers.approval import bind
+from tests.helpers.approval import configure_signing
+from tests.helpers.approval import submitted_and_accepted
+from tests.helpers.journey_text import text
 from zhangdian.approval.settings import set_signing_setting
 
 import pytest

@@ -6,17 +6,17 @@ the bureau CA, grants it, and suspends approver1 through Plone's workflow menu; 
 next attempt to accept an application is refused with a clear message.
 """
 
-from approval_testing import PASSWORD
-from approval_testing import configure_signing
-from approval_testing import make_authorization
-from approval_testing import register_application_as
-from approval_testing import transition
 from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
-from journey_text import text
 from plone import api
+from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import configure_signing
+from tests.helpers.approval import make_authorization
+from tests.helpers.approval import register_application_as
+from tests.helpers.approval import transition
+from tests.helpers.journey_text import text
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import make_signing_certificate
 from zhangdian.approval.certificates import to_pem

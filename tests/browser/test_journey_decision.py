@@ -6,20 +6,19 @@ through the real signing agent (zhangdian-signer) in front of a SoftHSM2 token, 
 decision page's own JavaScript.
 """
 
-from approval_testing import RSA_TOKEN
-from approval_testing import bind
-from approval_testing import configure_signing
-from approval_testing import social_credit_code
 from asn1crypto import x509 as asn1_x509
+from concurrent.futures import ThreadPoolExecutor
 from cryptography.hazmat.primitives.serialization import Encoding
-from journey_text import text
 from plone import api
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from tests.helpers.approval import RSA_TOKEN
+from tests.helpers.approval import bind
+from tests.helpers.approval import configure_signing
+from tests.helpers.approval import social_credit_code
+from tests.helpers.journey_text import text
 from zhangdian.approval.settings import set_signing_setting
-
-from concurrent.futures import ThreadPoolExecutor
 
 import asyncio
 import base64

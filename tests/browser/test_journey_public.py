@@ -3,8 +3,8 @@
 Every page at phone width (390×844) and desktop width (1280×900), in zh_CN and in English.
 """
 
-from approval_testing import register_application_as
-from journey_text import text
+from tests.helpers.approval import register_application_as
+from tests.helpers.journey_text import text
 
 import pytest
 import transaction

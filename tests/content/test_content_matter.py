@@ -1,7 +1,7 @@
 """The Matter type and the rules every matter obeys."""
 
-from approval_testing import make_matter_data
 from plone import api
+from tests.helpers.approval import make_matter_data
 from zope.interface import Invalid
 from zope.schema.interfaces import ValidationError
 

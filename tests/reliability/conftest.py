@@ -1,11 +1,11 @@
 """Fixtures of the bad-input suite: an accepted application and a spot check with a sample."""
 
-from approval_testing import RSA_TOKEN
-from approval_testing import approve_as
-from approval_testing import bind
-from approval_testing import configure_signing
-from approval_testing import register_application_as
-from approval_testing import start_spot_check
+from tests.helpers.approval import RSA_TOKEN
+from tests.helpers.approval import approve_as
+from tests.helpers.approval import bind
+from tests.helpers.approval import configure_signing
+from tests.helpers.approval import register_application_as
+from tests.helpers.approval import start_spot_check
 
 import pytest
 import transaction

@@ -1,11 +1,11 @@
 """services/openapi.yaml describes the services our ZCML registers, and what they answer."""
 
-from approval_testing import register_application_as
 from jsonschema import Draft202012Validator
 from pathlib import Path
-from registrations import PACKAGE_DIR
-from registrations import registered_views
 from schemathesis.specs.openapi.definitions import OPENAPI_31
+from tests.helpers.approval import register_application_as
+from tests.helpers.registrations import PACKAGE_DIR
+from tests.helpers.registrations import registered_views
 
 import pytest
 import schemathesis

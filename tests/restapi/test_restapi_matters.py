@@ -1,6 +1,6 @@
 """The matter list over REST: @matters, matter serialization, @flowchart, writes."""
 
-from approval_testing import make_matter_data
+from tests.helpers.approval import make_matter_data
 
 import pytest
 import transaction

@@ -4,17 +4,18 @@ The registrations are read from the component registry, filtered to the ZCML fil
 package, so a view added without a line in EXPECTED makes this test fail.
 """
 
-from approval_testing import register_application_as
-from approval_testing import start_spot_check
 from dataclasses import dataclass
 from plone.app.content.browser.vocabulary import PERMISSIONS as VOCABULARY_PERMISSIONS
-from registrations import registered_views
-from registrations import registered_vocabularies
+from tests.helpers.approval import register_application_as
+from tests.helpers.approval import start_spot_check
+from tests.helpers.registrations import registered_views
+from tests.helpers.registrations import registered_vocabularies
 from zope.component import getUtility
 from zope.security.interfaces import IPermission
 
 import pytest
 import transaction
+
 
 PUBLIC = ("zope.Public", "zope2.Public")
 

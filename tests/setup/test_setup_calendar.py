@@ -1,13 +1,13 @@
 """The working-day calendar: installed 2025/2026 schedules and the working group's control panel."""
 
 from AccessControl import Unauthorized
-from approval_testing import PASSWORD
 from datetime import date
 from datetime import timedelta
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import logout
+from tests.helpers.approval import PASSWORD
 from zhangdian.approval.interfaces import IBrowserLayer
 from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zhangdian.approval.workdays import bureau_calendar

@@ -1,12 +1,12 @@
 """Demo provisioning on every `make start`: the bureau's own settings, bindings and data survive."""
 
-from approval_testing import LIBRARY
-from approval_testing import RSA_TOKEN
-from approval_testing import approve_as
-from approval_testing import bind
-from approval_testing import configure_signing
-from approval_testing import make_authorization
-from approval_testing import transition
+from tests.helpers.approval import LIBRARY
+from tests.helpers.approval import RSA_TOKEN
+from tests.helpers.approval import approve_as
+from tests.helpers.approval import bind
+from tests.helpers.approval import configure_signing
+from tests.helpers.approval import make_authorization
+from tests.helpers.approval import transition
 from cryptography.hazmat.primitives import serialization
 from datetime import UTC
 from datetime import datetime

@@ -1,13 +1,13 @@
 """SoftHSM2 tokens, a throw-away bureau CA, a loopback TSA and a one-page PDF for signing tests.
 
-The tokens and the TSA are the suite's (tests/conftest.py); SoftHSM reads SOFTHSM2_CONF only
+The tokens and the TSA are the suite's (tests/fixtures/signing.py); SoftHSM reads SOFTHSM2_CONF only
 when the library is loaded, so the autouse fixture below provisions them before any test signs.
 """
 
 from io import BytesIO
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
-from signing_fixtures import TAMPER_MARK
+from tests.helpers.signing import TAMPER_MARK
 
 import os
 import pytest

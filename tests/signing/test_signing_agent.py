@@ -1,11 +1,11 @@
 """The local signing agent (zhangdian-signer) over HTTP, against the SoftHSM tokens."""
 
-from signing_fixtures import BOX
+from tests.helpers.signing import BOX
+from tests.helpers.signing import EC_TOKEN
+from tests.helpers.signing import LIBRARY
+from tests.helpers.signing import PIN
+from tests.helpers.signing import RSA_TOKEN
 from types import SimpleNamespace
-from signing_fixtures import EC_TOKEN
-from signing_fixtures import LIBRARY
-from signing_fixtures import PIN
-from signing_fixtures import RSA_TOKEN
 from zhangdian.approval.signing import pdf
 from zhangdian.signer import agent
 from zhangdian.signer.certificates import fingerprint

@@ -1,13 +1,13 @@
 """The signer's confirmation window, on a real (virtual) X display, driven through its widgets."""
 
-from signing_fixtures import BOX
-from signing_fixtures import LIBRARY
-from signing_fixtures import PIN
-from signing_fixtures import RSA_TOKEN
-from test_signing_agent import ORIGIN
-from test_signing_agent import SUMMARY
-from test_signing_agent import call
-from test_signing_agent import sign_request
+from tests.helpers.signing import BOX
+from tests.helpers.signing import LIBRARY
+from tests.helpers.signing import PIN
+from tests.helpers.signing import RSA_TOKEN
+from tests.signing.test_signing_agent import ORIGIN
+from tests.signing.test_signing_agent import SUMMARY
+from tests.signing.test_signing_agent import call
+from tests.signing.test_signing_agent import sign_request
 from zhangdian.approval.signing import pdf
 from zhangdian.signer import agent
 from zhangdian.signer import confirm

@@ -1,12 +1,6 @@
 """PAdES signing of a decision PDF with SoftHSM tokens: prepare, sign, complete, verify."""
 
 from concurrent.futures import ThreadPoolExecutor
-from signing_fixtures import BOX
-from signing_fixtures import EC_TOKEN
-from signing_fixtures import LIBRARY
-from signing_fixtures import PIN
-from signing_fixtures import RSA_TOKEN
-from signing_fixtures import TAMPER_MARK
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding
 from datetime import UTC
@@ -14,6 +8,12 @@ from datetime import datetime
 from datetime import timedelta
 from io import BytesIO
 from pyhanko.pdf_utils.reader import PdfFileReader
+from tests.helpers.signing import BOX
+from tests.helpers.signing import EC_TOKEN
+from tests.helpers.signing import LIBRARY
+from tests.helpers.signing import PIN
+from tests.helpers.signing import RSA_TOKEN
+from tests.helpers.signing import TAMPER_MARK
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.signing import pdf

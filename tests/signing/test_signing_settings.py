@@ -1,6 +1,6 @@
 """The signing settings: who may change them, what they accept, and that every change is journalled."""
 
-from approval_testing import PASSWORD
+from tests.helpers.approval import PASSWORD
 from datetime import UTC
 from datetime import datetime
 from plone import api

@@ -6,10 +6,10 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric import utils
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from signing_fixtures import LIBRARY
-from signing_fixtures import PIN
-from signing_fixtures import RSA_TOKEN
-from signing_fixtures import SO_PIN
+from tests.helpers.signing import LIBRARY
+from tests.helpers.signing import PIN
+from tests.helpers.signing import RSA_TOKEN
+from tests.helpers.signing import SO_PIN
 from urllib.parse import urlsplit
 from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.signing import pdf

@@ -1,6 +1,5 @@
 """The decision document PDF: content, embedded fonts, layout, and signing it with pyHanko."""
 
-from approval_testing import poppler
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +17,7 @@ from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.pdfbase import pdfmetrics
+from tests.helpers.approval import poppler
 from zhangdian.approval import decision_document
 from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import make_signing_certificate

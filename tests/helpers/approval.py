@@ -1,24 +1,25 @@
-"""Test data shared by the suite: users, categories, matters (import as approval_testing)."""
+"""Test data and steps shared by the suite: users, categories, matters, workflow steps."""
 
 from datetime import date
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
-from zhangdian.approval.applications import register_application
-from zhangdian.approval.signatures import sign_with_server_token
 from plone.namedfile.file import NamedBlobFile
+from zhangdian.approval.applications import register_application
 from zhangdian.approval.authorizations import bind_certificate
 from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.settings import set_signing_setting
+from zhangdian.approval.signatures import sign_with_server_token
 from zhangdian.approval.signing import softhsm
 
 import pytest
 import shutil
 import subprocess
 
+
 PASSWORD = "secret-password-1"
 
-# SoftHSM2 tokens of the suite (tests/conftest.py `tokens`): the label is the user id.
+# SoftHSM2 tokens of the suite (tests/fixtures/signing.py `tokens`): the label is the user id.
 LIBRARY = softhsm.SOFTHSM_LIBRARY
 RSA_TOKEN = "approver1"
 EC_TOKEN = "approver2"

@@ -1,0 +1,1 @@
+"""Importable test helpers: data, workflow steps, registry readers, journey texts."""

@@ -1,0 +1,13 @@
+"""Constants shared by the signing tests (tests/signing/conftest.py builds the fixtures)."""
+
+from tests.helpers.approval import EC_TOKEN
+from tests.helpers.approval import LIBRARY
+from tests.helpers.approval import PIN
+from tests.helpers.approval import RSA_TOKEN
+from tests.helpers.approval import SO_PIN
+
+
+__all__ = ["EC_TOKEN", "LIBRARY", "PIN", "RSA_TOKEN", "SO_PIN"]
+# The decision generator's box (decision_document.SIGNATURE_BOX), repeated to stay independent.
+BOX = (334, 100, 514, 170)
+TAMPER_MARK = b"APPROVED"
