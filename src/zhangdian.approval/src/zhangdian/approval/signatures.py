@@ -38,19 +38,23 @@ from zhangdian.approval.decisions import approver_name
 from zhangdian.approval.decisions import decision_data
 from zhangdian.approval.errors import Refused
 from zhangdian.approval.settings import signing_setting
-from zhangdian.approval.signing.routes import is_offered
-from zhangdian.approval.signing.routes import signing_route
-from zhangdian.approval.signing import pdf as pades
 from zhangdian.approval.signing.errors import SignatureRejected
 from zhangdian.approval.signing.errors import SigningError
 from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
+from zhangdian.approval.signing.prepare import complete
+from zhangdian.approval.signing.prepare import prepare
+from zhangdian.approval.signing.routes import is_offered
+from zhangdian.approval.signing.routes import signing_route
+from zhangdian.approval.signing.verify import LEVEL_B_B
+from zhangdian.approval.signing.verify import LEVEL_B_T
+from zhangdian.approval.signing.verify import verify
 from zhangdian.signer.token import sign_data_with_token
 from zhangdian.signer.token import token_certificate
+from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import getRequest
 from zope.i18n import translate
 from zope.i18nmessageid import Message
-from ZODB.POSException import ConflictError
 
 import base64
 import hashlib
@@ -253,7 +257,7 @@ def _prepare(application, transition, reason, certificate, userid, moment):
     document = render_decision(decision_data(application, decision, reason, userid, moment))
     timestamp_url = signing_setting("timestamp_url") or None
     try:
-        prepared = pades.prepare(
+        prepared = prepare(
             document,
             cert,
             field_name=SIGNATURE_FIELD,
@@ -279,7 +283,7 @@ def _prepare(application, transition, reason, certificate, userid, moment):
         "expires": expires.isoformat(),
         "data_to_sign": base64.b64encode(prepared.data_to_sign).decode("ascii"),
         "digest_algorithm": prepared.digest_algorithm,
-        "level": pades.LEVEL_B_T if timestamp_url else pades.LEVEL_B_B,
+        "level": LEVEL_B_T if timestamp_url else LEVEL_B_B,
         "summary": {
             "number": application.number,
             "matter": f"{application.matter} {matter.title}",
@@ -338,7 +342,7 @@ def _record(application, entry, signature, certificate, userid, moment):
         raise SignatureRefused("certificate_mismatch")
     timestamp_url = signing_setting("timestamp_url") or None
     try:
-        signed = pades.complete(entry["state"], signature, timestamp_url=timestamp_url)
+        signed = complete(entry["state"], signature, timestamp_url=timestamp_url)
     except SignatureRejected as error:
         raise SignatureRefused("signature_invalid") from error
     except SigningError as error:
@@ -437,7 +441,7 @@ def _application_by_document(digest):
 
 def _verified(pdf_bytes):
     """pyHanko's verdict on the decision signature, against the configured anchors."""
-    return pades.verify(
+    return verify(
         pdf_bytes,
         trust_anchors(),
         field_name=SIGNATURE_FIELD,

@@ -6,9 +6,9 @@ another configuration instead of silently using the wrong token directory.
 """
 
 from cryptography import x509
-from datetime import datetime
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
+from datetime import datetime
 from pathlib import Path
 from pkcs11 import Attribute
 from pkcs11 import KeyType
