@@ -17,7 +17,6 @@ from persistent.mapping import PersistentMapping
 from plone import api
 from zhangdian.approval import _
 from zhangdian.approval.applications import DECIDED_STATES
-from zhangdian.approval.applications import application_for_holder
 from zhangdian.approval.applications import decision_problems
 from zhangdian.approval.applications import may_act
 from zhangdian.approval.applications import now
@@ -34,7 +33,6 @@ from zhangdian.approval.decision_document import TITLES
 from zhangdian.approval.decision_document import render_decision
 from zhangdian.approval.decisions import BUREAU_NAME
 from zhangdian.approval.decisions import DECISIONS
-from zhangdian.approval.decisions import approver_name
 from zhangdian.approval.decisions import decision_data
 from zhangdian.approval.errors import Refused
 from zhangdian.approval.settings import signing_setting
@@ -52,8 +50,6 @@ from zhangdian.signer.token import sign_data_with_token
 from zhangdian.signer.token import token_certificate
 from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
-from zope.globalrequest import getRequest
-from zope.i18n import translate
 from zope.i18nmessageid import Message
 
 import base64
@@ -65,8 +61,6 @@ import transaction
 
 
 PENDING_KEY = "zhangdian.approval.pending_signatures"
-# A decision PDF is a few hundred KiB; the REST body carries it base64-encoded.
-MAX_PDF = 10 * 1024 * 1024
 NONCE_LIFETIME = timedelta(minutes=10)
 # Every decision appends to the one audit journal, so concurrent decisions on different
 # applications conflict at commit; with four at once three attempts ran out (503) in the
@@ -200,6 +194,7 @@ def _not_bound(signer_fingerprint):
 
 
 def _pending(application):
+    """The application's pending signatures by nonce (plain dicts), created on first use."""
     annotations = IAnnotations(application)
     if PENDING_KEY not in annotations:
         annotations[PENDING_KEY] = PersistentMapping()
@@ -347,7 +342,7 @@ def _record(application, entry, signature, certificate, userid, moment):
         raise SignatureRefused("signature_invalid") from error
     except SigningError as error:
         raise SignatureRefused(error.code, *error.messages, status=error.status) from error
-    verification = _verified(signed)
+    verification = verify_signed_decision(signed)
     if not verification.ok:
         raise SignatureRefused(
             "verification_failed", MESSAGES["verification_failed"], *verification.problems
@@ -431,15 +426,7 @@ def sign_with_server_token(
     return commit_signed_decision(record) if commit else record()
 
 
-# Public verification
-
-
-def _application_by_document(digest):
-    brains = api.content.find(portal_type="Application", decision_sha256=digest, unrestricted=True)
-    return brains[0]._unrestrictedGetObject() if brains else None
-
-
-def _verified(pdf_bytes):
+def verify_signed_decision(pdf_bytes):
     """pyHanko's verdict on the decision signature, against the configured anchors."""
     return verify(
         pdf_bytes,
@@ -447,55 +434,3 @@ def _verified(pdf_bytes):
         field_name=SIGNATURE_FIELD,
         timestamp_anchors=trust_anchors("timestamp_anchors"),
     )
-
-
-def verify_decision(pdf_bytes):
-    """What anyone may learn about a decision PDF: intact, signer, time, and the record."""
-    verification = _verified(pdf_bytes)
-    application = _application_by_document(hashlib.sha256(pdf_bytes).hexdigest())
-    record = application.signature if application is not None else None
-    matches = bool(
-        record
-        and verification.ok
-        and record["signer_fingerprint"] == verification.signer_fingerprint
-    )
-    request = getRequest()
-    return {
-        "ok": verification.ok and matches,
-        "intact": verification.intact,
-        "valid": verification.valid,
-        "trusted": verification.trusted,
-        "covers_whole_document": verification.covers_whole_document,
-        "level": verification.level,
-        "signer": {
-            "subject": verification.signer_subject,
-            "fingerprint": verification.signer_fingerprint,
-        },
-        "signing_time": _iso(verification.signing_time),
-        "timestamp_time": _iso(verification.timestamp_time),
-        "problems": [translate(p, context=request) for p in verification.problems],
-        "matches_record": matches,
-        "record": None
-        if record is None
-        else {
-            "number": application.number,
-            "decision": application.decision,
-            "decided_at": _iso(application.decided_at),
-            "approver": approver_name(application.decided_by),
-            "signer_fingerprint": record["signer_fingerprint"],
-        },
-    }
-
-
-def verify_holder(number, code):
-    """Verify the stored decision of the application with this number and query code."""
-    number = str(number or "").strip().upper()
-    code = str(code or "").strip().upper()
-    application = application_for_holder(number, code) if number and code else None
-    if application is None or application.decision_document is None:
-        raise SignatureRefused("not_found", status=404)
-    return verify_decision(application.decision_document.data)
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
