@@ -11,7 +11,6 @@ from tests.helpers.signing import PIN
 from tests.helpers.signing import RSA_TOKEN
 from tests.helpers.signing import SO_PIN
 from urllib.parse import urlsplit
-from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.signing import server
 from zhangdian.approval.signing import softhsm
 from zhangdian.approval.signing.errors import TimestampFailed
@@ -20,6 +19,7 @@ from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
 from zhangdian.approval.signing.prepare import prepare
 from zhangdian.approval.signing.timestamps import make_tsa_certificate
 from zhangdian.approval.signing.timestamps import timestamper
+from zhangdian.approval.signing.trust import check_signing_certificate
 from zhangdian.approval.signing.verify import verify
 from zhangdian.signer import pkcs11_worker
 from zhangdian.signer import token

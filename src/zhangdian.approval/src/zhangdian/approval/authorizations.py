@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from plone import api
 from zhangdian.approval import _
 from zhangdian.approval.certificates import CertificateError
-from zhangdian.approval.certificates import check_signing_certificate
+from zhangdian.approval.signing.trust import check_signing_certificate
 from zhangdian.approval.certificates import load_certificate
 from zhangdian.approval.certificates import load_trust_anchors
 from zhangdian.approval.content.authorization import EXAM_PASS_MARK

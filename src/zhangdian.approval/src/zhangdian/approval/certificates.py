@@ -1,31 +1,22 @@
-"""Reading and vetting the X.509 signing certificates that approvers bind to their authorisation.
+"""Reading and describing the X.509 certificates that approvers bind to their authorisation.
 
-Approvers sign with a personal USB key; the portal keeps only their certificate. Before one is
-bound, `check_signing_certificate` makes sure it is valid at the given moment, was issued
-*directly* by one of the bureau's trust anchors, is meant for signing and has a strong key.
-
-Deliberate limits, so that nobody mistakes this for a full path validator:
-
-* Only one level is supported: trust anchor (bureau CA) → approver certificate. Intermediate
-  CAs and chain building are not; an approver certificate issued by an intermediate is untrusted.
-* Revocation (CRL, OCSP) is not checked; the authorisation itself is what gets revoked.
-* Only RSA (PKCS#1 v1.5 or PSS) and ECDSA signatures with SHA-256/384/512 are verified. SM2/SM3
-  (国密) keys cannot be handled by `cryptography`; such certificates are reported, not bound.
+Approvers sign with a personal USB key; the portal keeps only their certificate. This module
+reads certificates (PEM or DER, trust-anchor bundles), describes them for display and storage,
+and names the reasons a certificate is refused (`CertificateError`, `MESSAGES`). Whether one
+may be bound, and whether a signature's certificate is trusted, is decided in one place:
+`zhangdian.approval.signing.trust`.
 
 Nothing here depends on Plone. The `make_*` helpers at the end build a throw-away test PKI for
 the unit tests and the demo; they never take part in validating anything.
 """
 
-from collections.abc import Iterable
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric import ed448
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
@@ -76,10 +67,6 @@ MESSAGES = {
 _MAX_SIZE = 64 * 1024
 _PEM_BEGIN = re.compile(rb"-----BEGIN (?:X509 )?CERTIFICATE-----")
 _PEM_END = re.compile(rb"-----END (?:X509 )?CERTIFICATE-----")
-_SIGNING_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
-_MIN_RSA_BITS = 2048
-# SHA-1 certificate signatures can be forged with chosen-prefix collisions.
-_SIGNATURE_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
 
 
 class CertificateError(ApprovalError, ValueError):
@@ -149,30 +136,9 @@ def describe(cert: x509.Certificate) -> CertificateInfo:
         fingerprint_sha256=fingerprint(cert),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
-        key_type=_key_type(_public_key(cert)),
+        key_type=key_type(public_key(cert)),
         der=cert.public_bytes(Encoding.DER),
     )
-
-
-def check_signing_certificate(
-    cert: x509.Certificate,
-    anchors: Iterable[x509.Certificate],
-    at: datetime | None = None,
-) -> CertificateInfo:
-    """Describe `cert` if an approver may bind it at `at` (default now); else CertificateError."""
-    moment = _as_utc(at)
-    if moment < cert.not_valid_before_utc:
-        raise CertificateError("not_yet_valid", _date_mapping(cert.not_valid_before_utc))
-    if moment > cert.not_valid_after_utc:
-        raise CertificateError("expired", _date_mapping(cert.not_valid_after_utc))
-    if not _issued_by_anchor(cert, anchors, moment):
-        raise CertificateError("untrusted")
-    if not _meant_for_signing(cert):
-        raise CertificateError("not_for_signing")
-    key = _public_key(cert)
-    if not _strong_enough(key):
-        raise CertificateError("key_too_weak", {"key_type": _key_type(key)})
-    return describe(cert)
 
 
 def _pem_bodies(data: bytes):
@@ -218,12 +184,7 @@ def _as_utc(at: datetime | None) -> datetime:
     return at.astimezone(UTC)
 
 
-def _date_mapping(moment: datetime) -> dict[str, str]:
-    """The placeholders for a validity message: the UTC date, and the full moment for l10n."""
-    return {"date": moment.date().isoformat(), "moment": moment.isoformat()}
-
-
-def _public_key(cert: x509.Certificate) -> CertificatePublicKeyTypes | None:
+def public_key(cert: x509.Certificate) -> CertificatePublicKeyTypes | None:
     """The certificate's public key, or None for kinds `cryptography` cannot load (e.g. SM2)."""
     try:
         return cert.public_key()
@@ -231,7 +192,7 @@ def _public_key(cert: x509.Certificate) -> CertificatePublicKeyTypes | None:
         return None
 
 
-def _key_type(key: CertificatePublicKeyTypes | None) -> str:
+def key_type(key: CertificatePublicKeyTypes | None) -> str:
     """A short label such as "RSA-2048" or "EC-secp256r1"."""
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA-{key.key_size}"
@@ -246,15 +207,6 @@ def _key_type(key: CertificatePublicKeyTypes | None) -> str:
     return "unsupported"
 
 
-def _strong_enough(key: CertificatePublicKeyTypes | None) -> bool:
-    """Whether the key is RSA of at least 2048 bits or EC on a NIST curve from P-256 up."""
-    if isinstance(key, rsa.RSAPublicKey):
-        return key.key_size >= _MIN_RSA_BITS
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return key.curve.name in _SIGNING_CURVES
-    return False
-
-
 def _extension(cert: x509.Certificate, kind: type):
     """The value of the extension of class `kind`, or None if absent."""
     try:
@@ -267,65 +219,6 @@ def is_ca(cert: x509.Certificate) -> bool:
     """Whether BasicConstraints marks the certificate as a CA."""
     constraints = _extension(cert, x509.BasicConstraints)
     return constraints is not None and constraints.ca
-
-
-def _usable_anchor(anchor: x509.Certificate, moment: datetime) -> bool:
-    """Whether the anchor is a CA, valid at `moment`, and allowed to sign certificates."""
-    if not anchor.not_valid_before_utc <= moment <= anchor.not_valid_after_utc:
-        return False
-    usage = _extension(anchor, x509.KeyUsage)
-    # RFC 5280 4.2.1.3: a CA key whose usage is restricted must include keyCertSign.
-    return is_ca(anchor) and (usage is None or usage.key_cert_sign)
-
-
-def _issued_by_anchor(
-    cert: x509.Certificate, anchors: Iterable[x509.Certificate], moment: datetime
-) -> bool:
-    """Whether a usable anchor issued `cert` directly, or `cert` is such an anchor itself."""
-    for anchor in anchors:
-        if not _usable_anchor(anchor, moment):
-            continue
-        # An anchor presented as its own certificate is trusted here so that the signing
-        # check that follows can refuse it with the more helpful "not_for_signing".
-        if cert == anchor:
-            return True
-        # Several anchors may share a name (CA key rollover), so keep trying after a mismatch.
-        if cert.issuer == anchor.subject and _signed_by(cert, anchor):
-            return True
-    return False
-
-
-def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """Whether the issuer's public key verifies the certificate's signature."""
-    try:
-        key = issuer.public_key()
-        hash_algorithm = cert.signature_hash_algorithm
-        parameters = cert.signature_algorithm_parameters
-    except (UnsupportedAlgorithm, ValueError):
-        return False
-    if not isinstance(hash_algorithm, _SIGNATURE_HASHES):
-        return False
-    data, signature = cert.tbs_certificate_bytes, cert.signature
-    try:
-        if isinstance(key, rsa.RSAPublicKey) and isinstance(
-            parameters, padding.PKCS1v15 | padding.PSS
-        ):
-            key.verify(signature, data, parameters, hash_algorithm)
-        elif isinstance(key, ec.EllipticCurvePublicKey) and isinstance(parameters, ec.ECDSA):
-            key.verify(signature, data, parameters)
-        else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
-
-
-def _meant_for_signing(cert: x509.Certificate) -> bool:
-    """Whether the certificate is an end-entity certificate whose key may sign documents."""
-    if is_ca(cert):
-        return False
-    usage = _extension(cert, x509.KeyUsage)
-    return usage is None or usage.digital_signature or usage.content_commitment
 
 
 # ---------------------------------------------------------------------------------------------

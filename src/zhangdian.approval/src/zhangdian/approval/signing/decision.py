@@ -23,7 +23,6 @@ from zhangdian.approval.applications import now
 from zhangdian.approval.authorizations import certificate_message
 from zhangdian.approval.authorizations import trust_anchors
 from zhangdian.approval.certificates import CertificateError
-from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import load_certificate
 from zhangdian.approval.decision_document import SIGNATURE_BOX
@@ -43,6 +42,7 @@ from zhangdian.approval.signing.prepare import complete
 from zhangdian.approval.signing.prepare import prepare
 from zhangdian.approval.signing.routes import is_offered
 from zhangdian.approval.signing.routes import signing_route
+from zhangdian.approval.signing.trust import check_signing_certificate
 from zhangdian.approval.signing.verify import LEVEL_B_B
 from zhangdian.approval.signing.verify import LEVEL_B_T
 from zhangdian.approval.signing.verify import verify

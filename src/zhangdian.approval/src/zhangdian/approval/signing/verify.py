@@ -1,12 +1,13 @@
 """Checking a signed decision PDF against the bureau's trust anchors, offline.
 
+A signature is trusted only when pyHanko validates it and its certificate passes the same
+trust decision as at binding (`trust.signer_refusal`), at the moment of validation.
+
 Revocation is not checked (the bureau's PKI has no CRL or OCSP yet; the authorisation is what
 gets revoked), and nothing is fetched from the network while validating.
 """
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -15,11 +16,12 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 from zhangdian.approval import _
 from zhangdian.approval.certificates import fingerprint
+from zhangdian.approval.signing.trust import SIGNER_KEY_USAGE
+from zhangdian.approval.signing.trust import offline_context
+from zhangdian.approval.signing.trust import signer_refusal
 
 import asyncio
 
@@ -64,15 +66,6 @@ def verify(
     return asyncio.run(_verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors))
 
 
-def _offline_context(anchors) -> ValidationContext:
-    """Validation against `anchors` alone, fetching nothing (the portal reaches no network)."""
-    return ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(a.public_bytes(Encoding.DER)) for a in anchors],
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
-
-
 async def _verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors) -> Verification:
     """`verify`, in pyHanko's async API."""
     try:
@@ -85,33 +78,34 @@ async def _verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors) -> Ve
     if not signatures:
         return _failed(_("The document carries no signature."))
     signature = signatures[-1]
-    context = _offline_context(trust_anchors)
-    timestamp_context = _offline_context(timestamp_anchors) if timestamp_anchors else context
+    context = offline_context(trust_anchors)
+    timestamp_context = offline_context(timestamp_anchors) if timestamp_anchors else context
     try:
         status = await async_validate_pdf_signature(
             signature,
             context,
             ts_validation_context=timestamp_context,
-            key_usage_settings=KeyUsageConstraints(
-                key_usage={"digital_signature", "non_repudiation"}
-            ),
+            key_usage_settings=SIGNER_KEY_USAGE,
         )
+        # pyHanko's path may run through certificates the CMS carries; the bureau's own rules
+        # (one level, key strength, usage) decide as they did when the certificate was bound.
+        refusal = await signer_refusal(status.signing_cert, trust_anchors, context.moment)
     except (SignatureValidationError, ValueError, KeyError, TypeError, PdfError) as error:
         return _failed(
             _("The signature cannot be checked: ${error}", mapping={"error": str(error)}),
             field_name=signature.field_name,
         )
-    return _verification(signature, status)
+    return _verification(signature, status, trusted=status.trusted and refusal is None)
 
 
-def _verification(signature, status) -> Verification:
-    """Turn pyHanko's status into our Verification, listing every problem."""
+def _verification(signature, status, trusted: bool) -> Verification:
+    """Turn pyHanko's status and the trust decision into our Verification, listing every problem."""
     problems = []
     if not status.intact:
         problems.append(_("The document was changed after it was signed."))
     if not status.valid:
         problems.append(_("The signature value does not match the signer's certificate."))
-    if not status.trusted:
+    if not trusted:
         problems.append(
             _(
                 "The signer's certificate is not trusted: it was not issued by a trust anchor "
@@ -134,7 +128,7 @@ def _verification(signature, status) -> Verification:
         ok=not problems,
         intact=bool(status.intact),
         valid=bool(status.valid),
-        trusted=bool(status.trusted),
+        trusted=trusted,
         covers_whole_document=whole,
         level=_level(signature, timestamp is not None),
         field_name=signature.field_name,
