@@ -8,16 +8,16 @@ the Plone benchmarks; this isolates the document and crypto cost. Asserts nothin
 
 from datetime import date
 from pathlib import Path
-from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.decision_document import SIGNATURE_BOX
 from zhangdian.approval.decision_document import SIGNATURE_FIELD
 from zhangdian.approval.decision_document import SIGNATURE_PAGE
 from zhangdian.approval.decision_document import DecisionData
 from zhangdian.approval.decision_document import render_decision
-from zhangdian.approval.signing import softhsm
 from zhangdian.approval.signing.prepare import complete
 from zhangdian.approval.signing.prepare import prepare
 from zhangdian.approval.signing.verify import verify
+from zhangdian.approval.testing import softhsm
+from zhangdian.approval.testing.pki import make_ca
 from zhangdian.signer.token import sign_data_with_token
 
 import os

@@ -24,8 +24,6 @@ from tests.helpers.approval import make_authorization
 from tests.helpers.approval import poppler
 from tests.helpers.approval import transition
 from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.certificates import make_ca
-from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signing import decision
 from zhangdian.approval.signing.decision import PENDING_KEY
@@ -33,7 +31,9 @@ from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.signing.decision import complete_signature
 from zhangdian.approval.signing.decision import prepare_signature
 from zhangdian.approval.signing.public_verify import verify_decision
-from zhangdian.approval.signing.timestamps import serve_tsa
+from zhangdian.approval.testing.pki import make_ca
+from zhangdian.approval.testing.pki import to_pem
+from zhangdian.approval.testing.tsa import serve_tsa
 from zhangdian.signer.token import sign_data_with_token
 from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate

@@ -8,6 +8,7 @@ from datetime import datetime
 from datetime import timedelta
 from io import BytesIO
 from pyhanko.pdf_utils.reader import PdfFileReader
+from tests.helpers.server_signing import sign_on_server
 from tests.helpers.signing import BOX
 from tests.helpers.signing import EC_TOKEN
 from tests.helpers.signing import LIBRARY
@@ -15,7 +16,6 @@ from tests.helpers.signing import PIN
 from tests.helpers.signing import RSA_TOKEN
 from tests.helpers.signing import TAMPER_MARK
 from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.signing.errors import FieldAlreadySigned
 from zhangdian.approval.signing.errors import InvalidState
 from zhangdian.approval.signing.errors import NoTimestampRoom
@@ -24,8 +24,8 @@ from zhangdian.approval.signing.errors import UnreadablePdf
 from zhangdian.approval.signing.prepare import DEFAULT_FIELD_NAME
 from zhangdian.approval.signing.prepare import complete
 from zhangdian.approval.signing.prepare import prepare
-from zhangdian.approval.signing.server import sign_on_server
 from zhangdian.approval.signing.verify import verify
+from zhangdian.approval.testing.pki import make_ca
 from zhangdian.signer.token import sign_data_with_token
 from zhangdian.signer.token import token_certificate
 

@@ -17,11 +17,11 @@ from tests.unit.test_unit_certificates import issue
 from tests.unit.test_unit_certificates import key_usage
 from tests.unit.test_unit_certificates import reason_of
 from tests.unit.test_unit_certificates import tamper
-from zhangdian.approval.certificates import make_ca
-from zhangdian.approval.certificates import make_signing_certificate
 from zhangdian.approval.signing.prepare import complete
 from zhangdian.approval.signing.prepare import prepare
 from zhangdian.approval.signing.verify import verify
+from zhangdian.approval.testing.pki import make_ca
+from zhangdian.approval.testing.pki import make_signing_certificate
 
 import pytest
 import time_machine

@@ -1,7 +1,7 @@
-"""Signing a PDF with a token the server can reach (network HSM, server-attached USB key, kiosk).
+"""Signing a bare PDF with a SoftHSM token in one call: prepare, sign on the token, complete.
 
-The token itself is reached through `zhangdian.signer.token`, which the approver's local agent
-uses as well; its errors come out of here as the portal's translatable signing errors.
+Tests use it to make signed PDFs without a portal; the portal's own server-token route is
+`zhangdian.approval.signing.decision.sign_with_server_token`, which adds the decision rules.
 """
 
 from cryptography.hazmat.primitives.serialization import Encoding
