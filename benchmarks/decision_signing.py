@@ -8,14 +8,16 @@ the Plone benchmarks; this isolates the document and crypto cost. Asserts nothin
 
 from datetime import date
 from pathlib import Path
-from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.decision_document import SIGNATURE_BOX
 from zhangdian.approval.decision_document import SIGNATURE_FIELD
 from zhangdian.approval.decision_document import SIGNATURE_PAGE
 from zhangdian.approval.decision_document import DecisionData
 from zhangdian.approval.decision_document import render_decision
-from zhangdian.approval.signing import pdf as pades
-from zhangdian.approval.signing import softhsm
+from zhangdian.approval.signing.prepare import complete
+from zhangdian.approval.signing.prepare import prepare
+from zhangdian.approval.signing.verify import verify
+from zhangdian.approval.testing import softhsm
+from zhangdian.approval.testing.pki import make_ca
 from zhangdian.signer.token import sign_data_with_token
 
 import os
@@ -68,7 +70,7 @@ def main():
             document, ms = timed(render_decision, DATA)
             steps["render"].append(ms)
             prepared, ms = timed(
-                pades.prepare,
+                prepare,
                 document,
                 cert,
                 field_name=SIGNATURE_FIELD,
@@ -80,9 +82,9 @@ def main():
                 sign_data_with_token, softhsm.SOFTHSM_LIBRARY, label, PIN, prepared.data_to_sign
             )
             steps["sign on token"].append(ms)
-            signed, ms = timed(pades.complete, prepared.state, signature)
+            signed, ms = timed(complete, prepared.state, signature)
             steps["complete"].append(ms)
-            result, ms = timed(pades.verify, signed, anchors)
+            result, ms = timed(verify, signed, anchors)
             steps["verify"].append(ms)
             assert result.ok  # noqa: S101 - the data must be right for the figures to mean anything
             size = len(signed)

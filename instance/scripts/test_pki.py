@@ -10,8 +10,8 @@ portal and for zhangdian-signer so that they find the tokens.
 from AccessControl.SecurityManagement import newSecurityManager
 from pathlib import Path
 from Testing.makerequest import makerequest
-from zhangdian.approval.test_pki import DEMO_PIN
-from zhangdian.approval.test_pki import enrol_test_tokens
+from zhangdian.approval.testing.demo_pki import DEMO_PIN
+from zhangdian.approval.testing.demo_pki import enrol_test_tokens
 from zope.component.hooks import setSite
 
 import os

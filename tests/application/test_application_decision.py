@@ -10,11 +10,11 @@ from tests.application.test_application_restapi import submit
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import PIN
 from tests.helpers.approval import poppler
-from zhangdian.approval import signatures
 from zhangdian.approval.audit import journal
 from zhangdian.approval.browser.applications import ApprovalQueueView
-from zhangdian.approval.signatures import PENDING_KEY
-from zhangdian.approval.signatures import sign_with_server_token
+from zhangdian.approval.signing import decision
+from zhangdian.approval.signing.decision import PENDING_KEY
+from zhangdian.approval.signing.decision import sign_with_server_token
 from zope.annotation.interfaces import IAnnotations
 
 import base64
@@ -308,13 +308,13 @@ class TestConflictRetry:
         transaction.begin()
         application = functional_portal["applications"][accepted.rsplit("/", 1)[1]]
         made = []
-        real_sign = signatures.sign_data_with_token
+        real_sign = decision.sign_data_with_token
 
         def counted_sign(library, label, pin, data):
             made.append(label)
             return real_sign(library, label, pin, data)
 
-        monkeypatch.setattr(signatures, "sign_data_with_token", counted_sign)
+        monkeypatch.setattr(decision, "sign_data_with_token", counted_sign)
         edits = []
 
         def edit_on_another_instance():

@@ -8,8 +8,8 @@ from tests.helpers.approval import act
 from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import decide
 from zExceptions import Unauthorized
-from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signatures import sign_with_server_token
+from zhangdian.approval.signing.decision import SignatureRefused
+from zhangdian.approval.signing.decision import sign_with_server_token
 
 import pytest
 

@@ -2,6 +2,8 @@
 
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from plone import api
 from plone.app.testing import login
@@ -21,19 +23,17 @@ from tests.helpers.approval import decide
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import poppler
 from tests.helpers.approval import transition
-from zhangdian.approval import signatures
-from datetime import UTC
-from datetime import datetime
 from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.certificates import make_ca
-from zhangdian.approval.certificates import to_pem
-from zhangdian.approval.signing.timestamps import serve_tsa
 from zhangdian.approval.settings import set_signing_setting
-from zhangdian.approval.signatures import PENDING_KEY
-from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signatures import complete_signature
-from zhangdian.approval.signatures import prepare_signature
-from zhangdian.approval.signatures import verify_decision
+from zhangdian.approval.signing import decision
+from zhangdian.approval.signing.decision import PENDING_KEY
+from zhangdian.approval.signing.decision import SignatureRefused
+from zhangdian.approval.signing.decision import complete_signature
+from zhangdian.approval.signing.decision import prepare_signature
+from zhangdian.approval.signing.public_verify import verify_decision
+from zhangdian.approval.testing.pki import make_ca
+from zhangdian.approval.testing.pki import to_pem
+from zhangdian.approval.testing.tsa import serve_tsa
 from zhangdian.signer.token import sign_data_with_token
 from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate
@@ -334,14 +334,14 @@ class TestTokenPulledOut:
         """The key is pulled after the portal read its certificate, before it signs."""
         plugged = token_directory(tokens, "approver1")
         pulled = plugged.parent.parent / f"pulled-{plugged.name}"  # out of SoftHSM's sight
-        read_certificate = signatures.token_certificate
+        read_certificate = decision.token_certificate
 
         def read_then_pull(*args, **kwargs):
             certificate = read_certificate(*args, **kwargs)
             plugged.rename(pulled)
             return certificate
 
-        monkeypatch.setattr(signatures, "token_certificate", read_then_pull)
+        monkeypatch.setattr(decision, "token_certificate", read_then_pull)
         try:
             with pytest.raises(SignatureRefused) as refused:
                 decide(portal, accepted, "approve", "approver1")
@@ -370,7 +370,7 @@ class TestRoutesOffered:
         """Only the agent offered: the server token is not touched although it is configured."""
         set_signing_setting("signing_routes", ["agent"])
         code = refusal_code(
-            portal, "approver1", signatures.sign_with_server_token, accepted, "approve", "", PIN
+            portal, "approver1", decision.sign_with_server_token, accepted, "approve", "", PIN
         )
         assert code == "server_signing_off"
         assert untouched(accepted)

@@ -14,7 +14,7 @@ from zhangdian.approval.applications import approver_statistics
 from zhangdian.approval.applications import deadline_status
 from zhangdian.approval.authorizations import BUREAU_TIMEZONE
 from zhangdian.approval.decisions import applicant_email
-from zhangdian.approval.signatures import SignatureRefused
+from zhangdian.approval.signing.decision import SignatureRefused
 from zope.i18n import translate
 
 import pytest

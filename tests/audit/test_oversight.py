@@ -15,8 +15,8 @@ from tests.helpers.approval import register_application_as
 from tests.helpers.approval import transition
 from zExceptions import Unauthorized
 from zhangdian.approval.audit import journal
-from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signatures import prepare_signature
+from zhangdian.approval.signing.decision import SignatureRefused
+from zhangdian.approval.signing.decision import prepare_signature
 
 import pytest
 import requests

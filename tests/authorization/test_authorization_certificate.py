@@ -8,11 +8,11 @@ from zhangdian.approval.authorizations import bind_certificate
 from zhangdian.approval.authorizations import certificate_message
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.certificates import make_ca
-from zhangdian.approval.certificates import make_signing_certificate
-from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.content.authorization import IApproverAuthorization
 from zhangdian.approval.settings import set_signing_setting
+from zhangdian.approval.testing.pki import make_ca
+from zhangdian.approval.testing.pki import make_signing_certificate
+from zhangdian.approval.testing.pki import to_pem
 from zope.i18n import translate
 from zope.interface import Invalid
 

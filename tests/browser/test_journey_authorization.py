@@ -18,8 +18,8 @@ from tests.helpers.approval import register_application_as
 from tests.helpers.approval import transition
 from tests.helpers.journey_text import text
 from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.certificates import make_signing_certificate
-from zhangdian.approval.certificates import to_pem
+from zhangdian.approval.testing.pki import make_signing_certificate
+from zhangdian.approval.testing.pki import to_pem
 
 import pytest
 import transaction

@@ -7,10 +7,10 @@ from plone.app.testing import logout
 from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval.applications import register_application
 from zhangdian.approval.authorizations import bind_certificate
-from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.settings import set_signing_setting
-from zhangdian.approval.signatures import sign_with_server_token
-from zhangdian.approval.signing import softhsm
+from zhangdian.approval.signing.decision import sign_with_server_token
+from zhangdian.approval.testing import softhsm
+from zhangdian.approval.testing.pki import to_pem
 
 import pytest
 import shutil

@@ -26,7 +26,7 @@ from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import application_data
 from tests.helpers.approval import make_matter_data
 from zhangdian.approval.audit import journal
-from zhangdian.approval.signatures import PENDING_KEY
+from zhangdian.approval.signing.decision import PENDING_KEY
 from zope.annotation.interfaces import IAnnotations
 
 import base64

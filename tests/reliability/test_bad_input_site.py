@@ -11,7 +11,7 @@ from tests.reliability.bad_input import html_session
 from tests.reliability.bad_input import no_traceback
 from tests.reliability.bad_input import record
 from tests.reliability.bad_input import run
-from zhangdian.approval.signatures import MAX_PDF
+from zhangdian.approval.signing.public_verify import MAX_PDF
 
 import pytest
 

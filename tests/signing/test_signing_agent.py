@@ -1,12 +1,15 @@
 """The local signing agent (zhangdian-signer) over HTTP, against the SoftHSM tokens."""
 
+from cryptography.hazmat.primitives.serialization import Encoding
 from tests.helpers.signing import BOX
 from tests.helpers.signing import EC_TOKEN
 from tests.helpers.signing import LIBRARY
 from tests.helpers.signing import PIN
 from tests.helpers.signing import RSA_TOKEN
 from types import SimpleNamespace
-from zhangdian.approval.signing import pdf
+from zhangdian.approval.signing.prepare import complete
+from zhangdian.approval.signing.prepare import prepare
+from zhangdian.approval.signing.verify import verify
 from zhangdian.signer import agent
 from zhangdian.signer.certificates import fingerprint
 
@@ -151,32 +154,32 @@ def test_status_of_a_missing_token(start_agent):
 
 
 def test_signature_from_the_agent_completes_the_prepared_pdf(rsa_agent, tokens, decision_pdf):
-    prepared = pdf.prepare(decision_pdf, tokens.rsa_cert, box=BOX, reason="准予")
+    prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX, reason="准予")
     status, headers, body = call(rsa_agent, "POST", "/sign", sign_request(prepared, "nonce-42"))
     assert status == 200, body
     assert headers["Access-Control-Allow-Origin"] == ORIGIN
     assert body["nonce"] == "nonce-42"
-    assert base64.b64decode(body["certificate"]) == tokens.rsa_cert.public_bytes(pdf.Encoding.DER)
-    signed = pdf.complete(prepared.state, base64.b64decode(body["signature"]))
-    result = pdf.verify(signed, [tokens.ca_cert])
+    assert base64.b64decode(body["certificate"]) == tokens.rsa_cert.public_bytes(Encoding.DER)
+    signed = complete(prepared.state, base64.b64decode(body["signature"]))
+    result = verify(signed, [tokens.ca_cert])
     assert result.ok, result.problems
     assert result.signer_fingerprint == fingerprint(tokens.rsa_cert)
 
 
 def test_ec_token_agent(start_agent, tokens, decision_pdf):
-    prepared = pdf.prepare(decision_pdf, tokens.ec_cert, box=BOX)
+    prepared = prepare(decision_pdf, tokens.ec_cert, box=BOX)
     status, _, body = call(
         start_agent(token_label=EC_TOKEN), "POST", "/sign", sign_request(prepared)
     )
     assert status == 200, body
-    signed = pdf.complete(prepared.state, base64.b64decode(body["signature"]))
-    assert pdf.verify(signed, [tokens.ca_cert]).ok
+    signed = complete(prepared.state, base64.b64decode(body["signature"]))
+    assert verify(signed, [tokens.ca_cert]).ok
 
 
 def test_signing_logs_number_and_fingerprint_but_never_the_pin(
     rsa_agent, tokens, decision_pdf, caplog
 ):
-    prepared = pdf.prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
     with caplog.at_level("INFO", logger=agent.logger.name):
         assert call(rsa_agent, "POST", "/sign", sign_request(prepared))[0] == 200
     assert SUMMARY["number"] in caplog.text
@@ -185,7 +188,7 @@ def test_signing_logs_number_and_fingerprint_but_never_the_pin(
 
 
 def test_other_origin_is_forbidden(rsa_agent, tokens, decision_pdf):
-    prepared = pdf.prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
     status, headers, body = call(
         rsa_agent, "POST", "/sign", sign_request(prepared), origin="https://evil.example"
     )
@@ -266,7 +269,7 @@ def test_bad_base64_is_a_bad_request(rsa_agent):
     ],
 )
 def test_missing_or_invalid_fields_are_bad_requests(rsa_agent, tokens, decision_pdf, change):
-    prepared = pdf.prepare(decision_pdf, tokens.rsa_cert)
+    prepared = prepare(decision_pdf, tokens.rsa_cert)
     status, _, body = call(rsa_agent, "POST", "/sign", sign_request(prepared) | change)
     assert status == 400
     assert body["type"] == "bad_request"
@@ -284,7 +287,7 @@ def test_arbitrary_data_is_not_signed(rsa_agent):
 
 
 def test_document_prepared_for_another_certificate_is_refused(rsa_agent, tokens, decision_pdf):
-    prepared = pdf.prepare(decision_pdf, tokens.ec_cert)
+    prepared = prepare(decision_pdf, tokens.ec_cert)
     status, _, body = call(rsa_agent, "POST", "/sign", sign_request(prepared))
     assert status == 409
     assert body["type"] == "certificate_mismatch"
@@ -292,7 +295,7 @@ def test_document_prepared_for_another_certificate_is_refused(rsa_agent, tokens,
 
 def test_wrong_pin_is_unauthorised(start_agent, tokens, decision_pdf):
     server = start_agent(pin_variable=WRONG_PIN_VARIABLE)
-    prepared = pdf.prepare(decision_pdf, tokens.rsa_cert)
+    prepared = prepare(decision_pdf, tokens.rsa_cert)
     status, _, body = call(server, "POST", "/sign", sign_request(prepared))
     assert status == 401
     assert body["type"] == "wrong_pin"
@@ -362,7 +365,7 @@ def test_interactive_agent_asks_the_approver(tokens, decision_pdf):
     try:
         terminal.wait_for("certificate CN=")
         server = SimpleNamespace(port=port)
-        prepared = pdf.prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+        prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
         request = sign_request(prepared)
         request["summary"] = SUMMARY | {"number": "ZD-2026-000043\x1b[2J"}
         answers = {}
@@ -388,8 +391,8 @@ def test_interactive_agent_asks_the_approver(tokens, decision_pdf):
         confirming.join(30)
         status, _, body = answers["confirmed"]
         assert status == 200, body
-        signed = pdf.complete(prepared.state, base64.b64decode(body["signature"]))
-        assert pdf.verify(signed, [tokens.ca_cert]).ok
+        signed = complete(prepared.state, base64.b64decode(body["signature"]))
+        assert verify(signed, [tokens.ca_cert]).ok
         terminal.wait_for("signed application ZD-2026-000043")
         shown = terminal.output.decode(errors="replace")
         assert "\x1b" not in shown, "control characters from the request reach the terminal"

@@ -8,7 +8,9 @@ from tests.signing.test_signing_agent import ORIGIN
 from tests.signing.test_signing_agent import SUMMARY
 from tests.signing.test_signing_agent import call
 from tests.signing.test_signing_agent import sign_request
-from zhangdian.approval.signing import pdf
+from zhangdian.approval.signing.prepare import complete
+from zhangdian.approval.signing.prepare import prepare
+from zhangdian.approval.signing.verify import verify
 from zhangdian.signer import agent
 from zhangdian.signer import confirm
 
@@ -137,7 +139,7 @@ def _post_in_background(server, request):
 
 def test_agent_signs_with_the_pin_typed_into_its_window(window_agent, tokens, decision_pdf):
     assert window_agent.window is not None
-    prepared = pdf.prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
     thread, answers = _post_in_background(window_agent, sign_request(prepared))
     drive, seen = approver(pin=PIN)
     assert window_agent.window.serve_one(timeout=30, on_shown=drive)
@@ -145,12 +147,12 @@ def test_agent_signs_with_the_pin_typed_into_its_window(window_agent, tokens, de
     assert SUMMARY["number"] in _checked(seen)["texts"]
     status, _, body = answers[0]
     assert status == 200, body
-    signed = pdf.complete(prepared.state, base64.b64decode(body["signature"]))
-    assert pdf.verify(signed, [tokens.ca_cert]).ok
+    signed = complete(prepared.state, base64.b64decode(body["signature"]))
+    assert verify(signed, [tokens.ca_cert]).ok
 
 
 def test_agent_answers_declined_when_the_window_is_cancelled(window_agent, tokens, decision_pdf):
-    prepared = pdf.prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
     thread, answers = _post_in_background(window_agent, sign_request(prepared))
     drive, seen = approver(press="cancel")
     assert window_agent.window.serve_one(timeout=30, on_shown=drive)

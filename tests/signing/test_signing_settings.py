@@ -1,19 +1,19 @@
 """The signing settings: who may change them, what they accept, and that every change is journalled."""
 
-from tests.helpers.approval import PASSWORD
 from datetime import UTC
 from datetime import datetime
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
+from tests.helpers.approval import PASSWORD
 from zhangdian.approval.audit import journal
 from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.certificates import make_ca
-from zhangdian.approval.certificates import make_signing_certificate
-from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.settings import SIGNING_PREFIX
 from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing.routes import offered_routes
+from zhangdian.approval.testing.pki import make_ca
+from zhangdian.approval.testing.pki import make_signing_certificate
+from zhangdian.approval.testing.pki import to_pem
 
 import pytest
 import requests

@@ -6,20 +6,21 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric import utils
 from cryptography.x509.oid import ExtendedKeyUsageOID
+from tests.helpers.server_signing import sign_on_server
 from tests.helpers.signing import LIBRARY
 from tests.helpers.signing import PIN
 from tests.helpers.signing import RSA_TOKEN
 from tests.helpers.signing import SO_PIN
 from urllib.parse import urlsplit
-from zhangdian.approval.certificates import check_signing_certificate
-from zhangdian.approval.signing import pdf
-from zhangdian.approval.signing import server
-from zhangdian.approval.signing import softhsm
 from zhangdian.approval.signing.errors import TimestampFailed
 from zhangdian.approval.signing.errors import TokenSigningError
 from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
-from zhangdian.approval.signing.timestamps import make_tsa_certificate
+from zhangdian.approval.signing.prepare import prepare
 from zhangdian.approval.signing.timestamps import timestamper
+from zhangdian.approval.signing.trust import check_signing_certificate
+from zhangdian.approval.signing.verify import verify
+from zhangdian.approval.testing import softhsm
+from zhangdian.approval.testing.tsa import make_tsa_certificate
 from zhangdian.signer import pkcs11_worker
 from zhangdian.signer import token
 from zhangdian.signer.errors import KeyNotFound
@@ -169,10 +170,8 @@ def test_token_created_after_the_library_was_loaded_is_found(tokens, decision_pd
         tokens.config, "approver3", PIN, SO_PIN, "张伟", tokens.ca_cert, tokens.ca_key, "EC"
     )
     assert check_signing_certificate(cert, [tokens.ca_cert]).common_name == "张伟"
-    signed = server.sign_on_server(
-        decision_pdf, library_path=LIBRARY, token_label="approver3", pin=PIN
-    )
-    assert pdf.verify(signed, [tokens.ca_cert]).ok
+    signed = sign_on_server(decision_pdf, library_path=LIBRARY, token_label="approver3", pin=PIN)
+    assert verify(signed, [tokens.ca_cert]).ok
 
 
 def test_private_keys_never_leave_the_token():
@@ -219,4 +218,4 @@ def test_unreachable_tsa_is_timestamp_failed(tokens, decision_pdf):
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     with pytest.raises(TimestampFailed):
-        pdf.prepare(decision_pdf, tokens.rsa_cert, timestamp_url=f"http://127.0.0.1:{closed_port}/")
+        prepare(decision_pdf, tokens.rsa_cert, timestamp_url=f"http://127.0.0.1:{closed_port}/")

@@ -14,14 +14,14 @@ from datetime import timedelta
 from zhangdian.approval.certificates import MESSAGES
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import CertificateInfo
-from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.certificates import describe
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import load_certificate
 from zhangdian.approval.certificates import load_trust_anchors
-from zhangdian.approval.certificates import make_ca
-from zhangdian.approval.certificates import make_signing_certificate
-from zhangdian.approval.certificates import to_pem
+from zhangdian.approval.signing.trust import check_signing_certificate
+from zhangdian.approval.testing.pki import make_ca
+from zhangdian.approval.testing.pki import make_signing_certificate
+from zhangdian.approval.testing.pki import to_pem
 from zoneinfo import ZoneInfo
 
 import copy

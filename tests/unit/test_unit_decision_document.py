@@ -19,8 +19,6 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.pdfbase import pdfmetrics
 from tests.helpers.approval import poppler
 from zhangdian.approval import decision_document
-from zhangdian.approval.certificates import make_ca
-from zhangdian.approval.certificates import make_signing_certificate
 from zhangdian.approval.decision_document import FONT_ENV
 from zhangdian.approval.decision_document import SIGNATURE_BOX
 from zhangdian.approval.decision_document import SIGNATURE_FIELD
@@ -35,6 +33,8 @@ from zhangdian.approval.decision_document import qr_payload
 from zhangdian.approval.decision_document import render_decision
 from zhangdian.approval.decision_document import unsupported_characters
 from zhangdian.approval.decision_document import wrap
+from zhangdian.approval.testing.pki import make_ca
+from zhangdian.approval.testing.pki import make_signing_certificate
 
 import asyncio
 import pytest

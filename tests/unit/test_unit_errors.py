@@ -7,8 +7,8 @@ from zhangdian.approval.errors import ApprovalError
 from zhangdian.approval.errors import BadInput
 from zhangdian.approval.errors import NothingFound
 from zhangdian.approval.errors import Refused
-from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signing.softhsm import SoftHSMMissing
+from zhangdian.approval.signing.decision import SignatureRefused
+from zhangdian.approval.testing.softhsm import SoftHSMMissing
 from zhangdian.approval.workdays import CalendarNotMaintained
 from zope.i18n import translate
 from zope.interface import Invalid

@@ -15,12 +15,12 @@ from dateutil.relativedelta import relativedelta
 from plone import api
 from zhangdian.approval import _
 from zhangdian.approval.certificates import CertificateError
-from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.certificates import load_certificate
 from zhangdian.approval.certificates import load_trust_anchors
 from zhangdian.approval.content.authorization import EXAM_PASS_MARK
 from zhangdian.approval.content.authorization import MAX_TERM
 from zhangdian.approval.settings import signing_setting
+from zhangdian.approval.signing.trust import check_signing_certificate
 from zope.i18nmessageid import Message
 
 

@@ -1,40 +1,26 @@
-"""Reading and vetting the X.509 signing certificates that approvers bind to their authorisation.
+"""Reading and describing the X.509 certificates that approvers bind to their authorisation.
 
-Approvers sign with a personal USB key; the portal keeps only their certificate. Before one is
-bound, `check_signing_certificate` makes sure it is valid at the given moment, was issued
-*directly* by one of the bureau's trust anchors, is meant for signing and has a strong key.
+Approvers sign with a personal USB key; the portal keeps only their certificate. This module
+reads certificates (PEM or DER, trust-anchor bundles), describes them for display and storage,
+and names the reasons a certificate is refused (`CertificateError`, `MESSAGES`). Whether one
+may be bound, and whether a signature's certificate is trusted, is decided in one place:
+`zhangdian.approval.signing.trust`.
 
-Deliberate limits, so that nobody mistakes this for a full path validator:
-
-* Only one level is supported: trust anchor (bureau CA) → approver certificate. Intermediate
-  CAs and chain building are not; an approver certificate issued by an intermediate is untrusted.
-* Revocation (CRL, OCSP) is not checked; the authorisation itself is what gets revoked.
-* Only RSA (PKCS#1 v1.5 or PSS) and ECDSA signatures with SHA-256/384/512 are verified. SM2/SM3
-  (国密) keys cannot be handled by `cryptography`; such certificates are reported, not bound.
-
-Nothing here depends on Plone. The `make_*` helpers at the end build a throw-away test PKI for
-the unit tests and the demo; they never take part in validating anything.
+Nothing here depends on Plone.
 """
 
-from collections.abc import Iterable
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric import ed448
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from dataclasses import dataclass
-from datetime import UTC
 from datetime import datetime
-from datetime import timedelta
 from zhangdian.approval.errors import ApprovalError
 from zhangdian.signer.certificates import fingerprint
 from zope.i18nmessageid import Message
@@ -76,10 +62,6 @@ MESSAGES = {
 _MAX_SIZE = 64 * 1024
 _PEM_BEGIN = re.compile(rb"-----BEGIN (?:X509 )?CERTIFICATE-----")
 _PEM_END = re.compile(rb"-----END (?:X509 )?CERTIFICATE-----")
-_SIGNING_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
-_MIN_RSA_BITS = 2048
-# SHA-1 certificate signatures can be forged with chosen-prefix collisions.
-_SIGNATURE_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
 
 
 class CertificateError(ApprovalError, ValueError):
@@ -149,30 +131,9 @@ def describe(cert: x509.Certificate) -> CertificateInfo:
         fingerprint_sha256=fingerprint(cert),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
-        key_type=_key_type(_public_key(cert)),
+        key_type=key_type(public_key(cert)),
         der=cert.public_bytes(Encoding.DER),
     )
-
-
-def check_signing_certificate(
-    cert: x509.Certificate,
-    anchors: Iterable[x509.Certificate],
-    at: datetime | None = None,
-) -> CertificateInfo:
-    """Describe `cert` if an approver may bind it at `at` (default now); else CertificateError."""
-    moment = _as_utc(at)
-    if moment < cert.not_valid_before_utc:
-        raise CertificateError("not_yet_valid", _date_mapping(cert.not_valid_before_utc))
-    if moment > cert.not_valid_after_utc:
-        raise CertificateError("expired", _date_mapping(cert.not_valid_after_utc))
-    if not _issued_by_anchor(cert, anchors, moment):
-        raise CertificateError("untrusted")
-    if not _meant_for_signing(cert):
-        raise CertificateError("not_for_signing")
-    key = _public_key(cert)
-    if not _strong_enough(key):
-        raise CertificateError("key_too_weak", {"key_type": _key_type(key)})
-    return describe(cert)
 
 
 def _pem_bodies(data: bytes):
@@ -209,21 +170,7 @@ def _parse_der(der: bytes) -> x509.Certificate:
     return cert
 
 
-def _as_utc(at: datetime | None) -> datetime:
-    """Make `at` an aware UTC datetime: now if None, naive values are taken as UTC."""
-    if at is None:
-        return datetime.now(UTC)
-    if at.tzinfo is None:
-        return at.replace(tzinfo=UTC)
-    return at.astimezone(UTC)
-
-
-def _date_mapping(moment: datetime) -> dict[str, str]:
-    """The placeholders for a validity message: the UTC date, and the full moment for l10n."""
-    return {"date": moment.date().isoformat(), "moment": moment.isoformat()}
-
-
-def _public_key(cert: x509.Certificate) -> CertificatePublicKeyTypes | None:
+def public_key(cert: x509.Certificate) -> CertificatePublicKeyTypes | None:
     """The certificate's public key, or None for kinds `cryptography` cannot load (e.g. SM2)."""
     try:
         return cert.public_key()
@@ -231,7 +178,7 @@ def _public_key(cert: x509.Certificate) -> CertificatePublicKeyTypes | None:
         return None
 
 
-def _key_type(key: CertificatePublicKeyTypes | None) -> str:
+def key_type(key: CertificatePublicKeyTypes | None) -> str:
     """A short label such as "RSA-2048" or "EC-secp256r1"."""
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA-{key.key_size}"
@@ -246,15 +193,6 @@ def _key_type(key: CertificatePublicKeyTypes | None) -> str:
     return "unsupported"
 
 
-def _strong_enough(key: CertificatePublicKeyTypes | None) -> bool:
-    """Whether the key is RSA of at least 2048 bits or EC on a NIST curve from P-256 up."""
-    if isinstance(key, rsa.RSAPublicKey):
-        return key.key_size >= _MIN_RSA_BITS
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return key.curve.name in _SIGNING_CURVES
-    return False
-
-
 def _extension(cert: x509.Certificate, kind: type):
     """The value of the extension of class `kind`, or None if absent."""
     try:
@@ -267,180 +205,3 @@ def is_ca(cert: x509.Certificate) -> bool:
     """Whether BasicConstraints marks the certificate as a CA."""
     constraints = _extension(cert, x509.BasicConstraints)
     return constraints is not None and constraints.ca
-
-
-def _usable_anchor(anchor: x509.Certificate, moment: datetime) -> bool:
-    """Whether the anchor is a CA, valid at `moment`, and allowed to sign certificates."""
-    if not anchor.not_valid_before_utc <= moment <= anchor.not_valid_after_utc:
-        return False
-    usage = _extension(anchor, x509.KeyUsage)
-    # RFC 5280 4.2.1.3: a CA key whose usage is restricted must include keyCertSign.
-    return is_ca(anchor) and (usage is None or usage.key_cert_sign)
-
-
-def _issued_by_anchor(
-    cert: x509.Certificate, anchors: Iterable[x509.Certificate], moment: datetime
-) -> bool:
-    """Whether a usable anchor issued `cert` directly, or `cert` is such an anchor itself."""
-    for anchor in anchors:
-        if not _usable_anchor(anchor, moment):
-            continue
-        # An anchor presented as its own certificate is trusted here so that the signing
-        # check that follows can refuse it with the more helpful "not_for_signing".
-        if cert == anchor:
-            return True
-        # Several anchors may share a name (CA key rollover), so keep trying after a mismatch.
-        if cert.issuer == anchor.subject and _signed_by(cert, anchor):
-            return True
-    return False
-
-
-def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """Whether the issuer's public key verifies the certificate's signature."""
-    try:
-        key = issuer.public_key()
-        hash_algorithm = cert.signature_hash_algorithm
-        parameters = cert.signature_algorithm_parameters
-    except (UnsupportedAlgorithm, ValueError):
-        return False
-    if not isinstance(hash_algorithm, _SIGNATURE_HASHES):
-        return False
-    data, signature = cert.tbs_certificate_bytes, cert.signature
-    try:
-        if isinstance(key, rsa.RSAPublicKey) and isinstance(
-            parameters, padding.PKCS1v15 | padding.PSS
-        ):
-            key.verify(signature, data, parameters, hash_algorithm)
-        elif isinstance(key, ec.EllipticCurvePublicKey) and isinstance(parameters, ec.ECDSA):
-            key.verify(signature, data, parameters)
-        else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
-
-
-def _meant_for_signing(cert: x509.Certificate) -> bool:
-    """Whether the certificate is an end-entity certificate whose key may sign documents."""
-    if is_ca(cert):
-        return False
-    usage = _extension(cert, x509.KeyUsage)
-    return usage is None or usage.digital_signature or usage.content_commitment
-
-
-# ---------------------------------------------------------------------------------------------
-# Test PKI: throw-away CA and approver certificates for the unit tests and the demo command.
-# ---------------------------------------------------------------------------------------------
-
-_BUREAU = "张店区行政审批服务局"
-
-
-def _bureau_name(common_name: str) -> x509.Name:
-    """A distinguished name inside the bureau."""
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _BUREAU),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-
-
-def _start(valid_from: datetime | None) -> datetime:
-    """The start of a validity period: now (whole seconds, as X.509 stores them) by default."""
-    return _as_utc(valid_from).replace(microsecond=0)
-
-
-def _key_usage(*, signing: bool) -> x509.KeyUsage:
-    """KeyUsage for an approver (signing) or for a CA (certificate and CRL signing)."""
-    return x509.KeyUsage(
-        digital_signature=signing,
-        content_commitment=signing,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=not signing,
-        crl_sign=not signing,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def make_ca(
-    common_name: str = "张店区行政审批服务局 测试CA",
-    valid_from: datetime | None = None,
-    days: int = 3650,
-    key: CertificateIssuerPrivateKeyTypes | None = None,
-) -> tuple[x509.Certificate, CertificateIssuerPrivateKeyTypes]:
-    """A self-signed bureau CA (RSA-2048 unless an RSA or EC `key` is given) and its key."""
-    if key is None:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = _bureau_name(common_name)
-    start = _start(valid_from)
-    key_id = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_key_usage(signing=False), critical=True)
-        .add_extension(key_id, critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(key_id), critical=False
-        )
-        .sign(key, hashes.SHA256())
-    )
-    return cert, key
-
-
-def make_signing_certificate(
-    ca_cert: x509.Certificate,
-    ca_key: CertificateIssuerPrivateKeyTypes,
-    common_name: str,
-    public_key: CertificatePublicKeyTypes | None = None,
-    valid_from: datetime | None = None,
-    days: int = 365,
-    key_type: str = "RSA",
-    serial: int | None = None,
-) -> tuple[x509.Certificate, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None]:
-    """An approver certificate from the CA, with a new key pair unless `public_key` is given."""
-    private_key = None
-    if public_key is None:
-        if key_type == "RSA":
-            private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        elif key_type == "EC":
-            private_key = ec.generate_private_key(ec.SECP256R1())
-        else:
-            raise ValueError(f"key_type must be 'RSA' or 'EC', not {key_type!r}")
-        public_key = private_key.public_key()
-    ca_key_id = _extension(ca_cert, x509.SubjectKeyIdentifier)
-    authority_key_id = (
-        x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_key_id)
-        if ca_key_id is not None
-        else x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key())
-    )
-    start = _start(valid_from)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_bureau_name(common_name))
-        .issuer_name(ca_cert.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number() if serial is None else serial)
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(signing=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(authority_key_id, critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    return cert, private_key
-
-
-def to_pem(cert: x509.Certificate) -> bytes:
-    """The certificate as PEM."""
-    return cert.public_bytes(Encoding.PEM)

@@ -32,8 +32,8 @@ from zhangdian.approval.body import bad_field
 from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
 from zhangdian.approval.errors import BadInput
-from zhangdian.approval.signatures import SignatureRefused
-from zhangdian.approval.signatures import sign_with_server_token
+from zhangdian.approval.signing.decision import SignatureRefused
+from zhangdian.approval.signing.decision import sign_with_server_token
 
 # Transitions whose form needs a text: the one-time notice or the refusal reason.
 NEEDS_TEXT = ("request_supplement", "refuse")

@@ -22,7 +22,7 @@ from zhangdian.approval.decisions import DECISIONS
 from zhangdian.approval.decisions import store_decision_document
 from zhangdian.approval.decisions import notify_applicant
 from zhangdian.approval.numbering import allocate_number
-from zhangdian.approval.signatures import SignedDecision
+from zhangdian.approval.signing.decision import SignedDecision
 from zhangdian.approval.subscribers.authorization_rules import refuse_transition
 from zhangdian.approval.workdays import CalendarNotMaintained
 

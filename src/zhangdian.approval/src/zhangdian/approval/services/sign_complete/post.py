@@ -7,9 +7,9 @@ from zhangdian.approval.body import certificate_field
 from zhangdian.approval.body import json_object
 from zhangdian.approval.body import text_field
 from zhangdian.approval.services.summaries import signed_decision_summary
-from zhangdian.approval.signatures import commit_signed_decision
-from zhangdian.approval.signatures import complete_signature
-from zhangdian.approval.signatures import read_certificate
+from zhangdian.approval.signing.decision import commit_signed_decision
+from zhangdian.approval.signing.decision import complete_signature
+from zhangdian.approval.signing.decision import read_certificate
 from zope.interface import alsoProvides
 
 

@@ -5,8 +5,8 @@ from plone.restapi.services import Service
 from zhangdian.approval.body import certificate_field
 from zhangdian.approval.body import json_object
 from zhangdian.approval.body import text_field
-from zhangdian.approval.signatures import prepare_signature
-from zhangdian.approval.signatures import read_certificate
+from zhangdian.approval.signing.decision import prepare_signature
+from zhangdian.approval.signing.decision import read_certificate
 from zope.interface import alsoProvides
 
 

@@ -5,7 +5,7 @@ from plone.restapi.services import Service
 from zhangdian.approval.body import json_object
 from zhangdian.approval.body import text_field
 from zhangdian.approval.services.summaries import signed_decision_summary
-from zhangdian.approval.signatures import sign_with_server_token
+from zhangdian.approval.signing.decision import sign_with_server_token
 from zope.interface import alsoProvides
 
 

@@ -3,9 +3,9 @@
 from plone.restapi.services import Service
 from zhangdian.approval.body import bytes_field
 from zhangdian.approval.body import json_object
-from zhangdian.approval.signatures import MAX_PDF
-from zhangdian.approval.signatures import verify_decision
-from zhangdian.approval.signatures import verify_holder
+from zhangdian.approval.signing.public_verify import MAX_PDF
+from zhangdian.approval.signing.public_verify import verify_decision
+from zhangdian.approval.signing.public_verify import verify_holder
 
 
 class VerifyPost(Service):

@@ -17,14 +17,12 @@ from persistent.mapping import PersistentMapping
 from plone import api
 from zhangdian.approval import _
 from zhangdian.approval.applications import DECIDED_STATES
-from zhangdian.approval.applications import application_for_holder
 from zhangdian.approval.applications import decision_problems
 from zhangdian.approval.applications import may_act
 from zhangdian.approval.applications import now
 from zhangdian.approval.authorizations import certificate_message
 from zhangdian.approval.authorizations import trust_anchors
 from zhangdian.approval.certificates import CertificateError
-from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import load_certificate
 from zhangdian.approval.decision_document import SIGNATURE_BOX
@@ -34,23 +32,25 @@ from zhangdian.approval.decision_document import TITLES
 from zhangdian.approval.decision_document import render_decision
 from zhangdian.approval.decisions import BUREAU_NAME
 from zhangdian.approval.decisions import DECISIONS
-from zhangdian.approval.decisions import approver_name
 from zhangdian.approval.decisions import decision_data
 from zhangdian.approval.errors import Refused
 from zhangdian.approval.settings import signing_setting
-from zhangdian.approval.signing.routes import is_offered
-from zhangdian.approval.signing.routes import signing_route
-from zhangdian.approval.signing import pdf as pades
 from zhangdian.approval.signing.errors import SignatureRejected
 from zhangdian.approval.signing.errors import SigningError
 from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
+from zhangdian.approval.signing.prepare import complete
+from zhangdian.approval.signing.prepare import prepare
+from zhangdian.approval.signing.routes import is_offered
+from zhangdian.approval.signing.routes import signing_route
+from zhangdian.approval.signing.trust import check_signing_certificate
+from zhangdian.approval.signing.verify import LEVEL_B_B
+from zhangdian.approval.signing.verify import LEVEL_B_T
+from zhangdian.approval.signing.verify import verify
 from zhangdian.signer.token import sign_data_with_token
 from zhangdian.signer.token import token_certificate
-from zope.annotation.interfaces import IAnnotations
-from zope.globalrequest import getRequest
-from zope.i18n import translate
-from zope.i18nmessageid import Message
 from ZODB.POSException import ConflictError
+from zope.annotation.interfaces import IAnnotations
+from zope.i18nmessageid import Message
 
 import base64
 import hashlib
@@ -61,8 +61,6 @@ import transaction
 
 
 PENDING_KEY = "zhangdian.approval.pending_signatures"
-# A decision PDF is a few hundred KiB; the REST body carries it base64-encoded.
-MAX_PDF = 10 * 1024 * 1024
 NONCE_LIFETIME = timedelta(minutes=10)
 # Every decision appends to the one audit journal, so concurrent decisions on different
 # applications conflict at commit; with four at once three attempts ran out (503) in the
@@ -196,6 +194,7 @@ def _not_bound(signer_fingerprint):
 
 
 def _pending(application):
+    """The application's pending signatures by nonce (plain dicts), created on first use."""
     annotations = IAnnotations(application)
     if PENDING_KEY not in annotations:
         annotations[PENDING_KEY] = PersistentMapping()
@@ -253,7 +252,7 @@ def _prepare(application, transition, reason, certificate, userid, moment):
     document = render_decision(decision_data(application, decision, reason, userid, moment))
     timestamp_url = signing_setting("timestamp_url") or None
     try:
-        prepared = pades.prepare(
+        prepared = prepare(
             document,
             cert,
             field_name=SIGNATURE_FIELD,
@@ -279,7 +278,7 @@ def _prepare(application, transition, reason, certificate, userid, moment):
         "expires": expires.isoformat(),
         "data_to_sign": base64.b64encode(prepared.data_to_sign).decode("ascii"),
         "digest_algorithm": prepared.digest_algorithm,
-        "level": pades.LEVEL_B_T if timestamp_url else pades.LEVEL_B_B,
+        "level": LEVEL_B_T if timestamp_url else LEVEL_B_B,
         "summary": {
             "number": application.number,
             "matter": f"{application.matter} {matter.title}",
@@ -338,12 +337,12 @@ def _record(application, entry, signature, certificate, userid, moment):
         raise SignatureRefused("certificate_mismatch")
     timestamp_url = signing_setting("timestamp_url") or None
     try:
-        signed = pades.complete(entry["state"], signature, timestamp_url=timestamp_url)
+        signed = complete(entry["state"], signature, timestamp_url=timestamp_url)
     except SignatureRejected as error:
         raise SignatureRefused("signature_invalid") from error
     except SigningError as error:
         raise SignatureRefused(error.code, *error.messages, status=error.status) from error
-    verification = _verified(signed)
+    verification = verify_signed_decision(signed)
     if not verification.ok:
         raise SignatureRefused(
             "verification_failed", MESSAGES["verification_failed"], *verification.problems
@@ -427,71 +426,11 @@ def sign_with_server_token(
     return commit_signed_decision(record) if commit else record()
 
 
-# Public verification
-
-
-def _application_by_document(digest):
-    brains = api.content.find(portal_type="Application", decision_sha256=digest, unrestricted=True)
-    return brains[0]._unrestrictedGetObject() if brains else None
-
-
-def _verified(pdf_bytes):
+def verify_signed_decision(pdf_bytes):
     """pyHanko's verdict on the decision signature, against the configured anchors."""
-    return pades.verify(
+    return verify(
         pdf_bytes,
         trust_anchors(),
         field_name=SIGNATURE_FIELD,
         timestamp_anchors=trust_anchors("timestamp_anchors"),
     )
-
-
-def verify_decision(pdf_bytes):
-    """What anyone may learn about a decision PDF: intact, signer, time, and the record."""
-    verification = _verified(pdf_bytes)
-    application = _application_by_document(hashlib.sha256(pdf_bytes).hexdigest())
-    record = application.signature if application is not None else None
-    matches = bool(
-        record
-        and verification.ok
-        and record["signer_fingerprint"] == verification.signer_fingerprint
-    )
-    request = getRequest()
-    return {
-        "ok": verification.ok and matches,
-        "intact": verification.intact,
-        "valid": verification.valid,
-        "trusted": verification.trusted,
-        "covers_whole_document": verification.covers_whole_document,
-        "level": verification.level,
-        "signer": {
-            "subject": verification.signer_subject,
-            "fingerprint": verification.signer_fingerprint,
-        },
-        "signing_time": _iso(verification.signing_time),
-        "timestamp_time": _iso(verification.timestamp_time),
-        "problems": [translate(p, context=request) for p in verification.problems],
-        "matches_record": matches,
-        "record": None
-        if record is None
-        else {
-            "number": application.number,
-            "decision": application.decision,
-            "decided_at": _iso(application.decided_at),
-            "approver": approver_name(application.decided_by),
-            "signer_fingerprint": record["signer_fingerprint"],
-        },
-    }
-
-
-def verify_holder(number, code):
-    """Verify the stored decision of the application with this number and query code."""
-    number = str(number or "").strip().upper()
-    code = str(code or "").strip().upper()
-    application = application_for_holder(number, code) if number and code else None
-    if application is None or application.decision_document is None:
-        raise SignatureRefused("not_found", status=404)
-    return verify_decision(application.decision_document.data)
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None

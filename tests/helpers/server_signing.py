@@ -1,13 +1,15 @@
-"""Signing a PDF with a token the server can reach (network HSM, server-attached USB key, kiosk).
+"""Signing a bare PDF with a SoftHSM token in one call: prepare, sign on the token, complete.
 
-The token itself is reached through `zhangdian.signer.token`, which the approver's local agent
-uses as well; its errors come out of here as the portal's translatable signing errors.
+Tests use it to make signed PDFs without a portal; the portal's own server-token route is
+`zhangdian.approval.signing.decision.sign_with_server_token`, which adds the decision rules.
 """
 
 from cryptography.hazmat.primitives.serialization import Encoding
-from zhangdian.approval.signing import pdf
 from zhangdian.approval.signing.errors import SignatureRejected
 from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
+from zhangdian.approval.signing.prepare import DEFAULT_FIELD_NAME
+from zhangdian.approval.signing.prepare import complete
+from zhangdian.approval.signing.prepare import prepare
 from zhangdian.signer.token import sign_data_with_token
 from zhangdian.signer.token import token_certificate
 
@@ -19,7 +21,7 @@ def sign_on_server(
     token_label: str,
     pin: str,
     key_label: str | None = None,
-    field_name: str = pdf.DEFAULT_FIELD_NAME,
+    field_name: str = DEFAULT_FIELD_NAME,
     box: tuple[float, float, float, float] | None = None,
     page: int = 0,
     reason: str | None = None,
@@ -29,7 +31,7 @@ def sign_on_server(
     """The PDF signed with the token's key: prepare, sign on the token, complete."""
     with portal_errors_for_signer_errors():
         certificate = token_certificate(library_path, token_label, key_label)
-    prepared = pdf.prepare(
+    prepared = prepare(
         pdf_bytes,
         certificate,
         field_name=field_name,
@@ -46,4 +48,4 @@ def sign_on_server(
     if cert_der != certificate.public_bytes(Encoding.DER):
         # The token was swapped between reading the certificate and signing.
         raise SignatureRejected()
-    return pdf.complete(prepared.state, signature, timestamp_url=timestamp_url)
+    return complete(prepared.state, signature, timestamp_url=timestamp_url)

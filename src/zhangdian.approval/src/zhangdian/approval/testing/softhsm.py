@@ -6,9 +6,9 @@ another configuration instead of silently using the wrong token directory.
 """
 
 from cryptography import x509
-from datetime import datetime
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
+from datetime import datetime
 from pathlib import Path
 from pkcs11 import Attribute
 from pkcs11 import KeyType
@@ -18,7 +18,7 @@ from pkcs11.util.ec import encode_ec_public_key
 from pkcs11.util.ec import encode_named_curve_parameters
 from pkcs11.util.rsa import encode_rsa_public_key
 from pkcs11.util.x509 import decode_x509_certificate
-from zhangdian.approval.certificates import make_signing_certificate
+from zhangdian.approval.testing.pki import make_signing_certificate
 from zhangdian.signer import pkcs11_worker
 
 import os

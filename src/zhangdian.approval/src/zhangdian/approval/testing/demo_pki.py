@@ -1,4 +1,4 @@
-"""A throw-away PKI for development and demos: a bureau CA and a SoftHSM2 token per approver.
+"""Demo and development only: a throw-away bureau CA and a SoftHSM2 token per approver.
 
 `enrol_test_tokens` creates (once) the CA under `directory`, a token labelled with each
 approver's user id holding a key pair made on the token and a certificate from that CA,
@@ -14,18 +14,18 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from pathlib import Path
 from plone import api
 from plone.namedfile.file import NamedBlobFile
+from zhangdian.approval import logger
 from zhangdian.approval.authorizations import authorizations_of
 from zhangdian.approval.authorizations import bind_certificate
 from zhangdian.approval.authorizations import is_current
-from zhangdian.approval import logger
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import load_certificate
-from zhangdian.approval.certificates import make_ca
-from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.demo_provisioning import provision
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.settings import signing_setting
-from zhangdian.approval.signing import softhsm
+from zhangdian.approval.testing import softhsm
+from zhangdian.approval.testing.pki import make_ca
+from zhangdian.approval.testing.pki import to_pem
 from zhangdian.signer.token import token_certificate
 
 

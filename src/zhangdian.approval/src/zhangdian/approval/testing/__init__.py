@@ -1,4 +1,9 @@
-"""Test layers: a real Plone site with zhangdian.approval installed."""
+"""Test layers: a real Plone site with zhangdian.approval installed; test and demo doubles beside.
+
+`pki` (a throw-away CA), `tsa` (a loopback RFC 3161 TSA), `softhsm` (SoftHSM2 tokens) and
+`demo_pki` (the demo's tokens and bindings) serve tests, benchmarks and the demo only; the
+portal never imports them.
+"""
 
 from plone.app.contenttypes.testing import PLONE_APP_CONTENTTYPES_FIXTURE
 from plone.app.testing import FunctionalTesting
