@@ -12,7 +12,7 @@ from tests.helpers.approval import decide
 from zhangdian.approval.applications import applications_for_queue
 from zhangdian.approval.applications import approver_statistics
 from zhangdian.approval.applications import deadline_status
-from zhangdian.approval.authorizations import BUREAU_TIMEZONE
+from zhangdian.approval.clock import BUREAU_TIMEZONE
 from zhangdian.approval.decisions import applicant_email
 from zhangdian.approval.signatures import SignatureRefused
 from zope.i18n import translate

@@ -7,14 +7,13 @@ application may go on with it (受理审核合一).
 """
 
 from datetime import date
-from datetime import datetime
 from plone import api
 from zhangdian.approval import _
-from zhangdian.approval.authorizations import BUREAU_TIMEZONE
 from zhangdian.approval.authorizations import Verdict
-from zhangdian.approval.authorizations import bureau_day
 from zhangdian.approval.authorizations import is_current
 from zhangdian.approval.authorizations import may_decide
+from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.clock import now
 from zhangdian.approval.decisions import DECISIONS
 from zhangdian.approval.decisions import DOCUMENT_VIEW
 from zhangdian.approval.decisions import decision_data
@@ -35,11 +34,6 @@ DUE_SOON_WORKING_DAYS = 1
 ROLE = "IndependentApprover"
 _CACHE_KEY = "zhangdian.approval.may_act"
 _BORG_CACHE_PREFIX = "borg.localrole.workspace.checkLocalRolesAllowed"
-
-
-def now():
-    """The current moment in the bureau's time zone."""
-    return datetime.now(BUREAU_TIMEZONE)
 
 
 def register_application(folder, **data):

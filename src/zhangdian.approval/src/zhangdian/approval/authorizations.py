@@ -7,10 +7,6 @@ the moment the period ends, whether or not the expiry command has run yet.
 """
 
 from dataclasses import dataclass
-from datetime import date
-from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
 from dateutil.relativedelta import relativedelta
 from plone import api
 from zhangdian.approval import _
@@ -18,16 +14,13 @@ from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.certificates import load_certificate
 from zhangdian.approval.certificates import load_trust_anchors
+from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.content.authorization import EXAM_PASS_MARK
 from zhangdian.approval.content.authorization import MAX_TERM
 from zhangdian.approval.settings import signing_setting
 from zope.i18nmessageid import Message
 
 
-# China has kept UTC+8 without daylight saving since 1991. A fixed offset, not
-# ZoneInfo("Asia/Shanghai"): moments are stored in the ZODB, whose pickles cannot hold a
-# ZoneInfo (its reducer is a C class method).
-BUREAU_TIMEZONE = timezone(timedelta(hours=8), "CST")
 ACTIVE = "active"
 MIN_YEARS_IN_POST = 1
 
@@ -82,17 +75,6 @@ class Verdict:
     def certificate_fingerprint(self):
         """The SHA-256 fingerprint of the certificate bound to the covering authorisation."""
         return getattr(self.authorization, "certificate_fingerprint", None)
-
-
-def bureau_day(at=None) -> date:
-    """The calendar day in the bureau's time zone at `at` (default: now)."""
-    if at is None:
-        at = datetime.now(BUREAU_TIMEZONE)
-    if isinstance(at, datetime):
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=BUREAU_TIMEZONE)
-        return at.astimezone(BUREAU_TIMEZONE).date()
-    return at
 
 
 def authorizations_of(userid):

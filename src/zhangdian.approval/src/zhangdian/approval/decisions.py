@@ -3,7 +3,7 @@
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from urllib.parse import urlencode
-from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.decision_document import DecisionData
 
 import logging

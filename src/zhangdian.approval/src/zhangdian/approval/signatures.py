@@ -20,7 +20,7 @@ from zhangdian.approval.applications import DECIDED_STATES
 from zhangdian.approval.applications import application_for_holder
 from zhangdian.approval.applications import decision_problems
 from zhangdian.approval.applications import may_act
-from zhangdian.approval.applications import now
+from zhangdian.approval.clock import now
 from zhangdian.approval.authorizations import certificate_message
 from zhangdian.approval.authorizations import trust_anchors
 from zhangdian.approval.certificates import CertificateError

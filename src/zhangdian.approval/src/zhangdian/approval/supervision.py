@@ -14,7 +14,7 @@ from plone import api
 from zhangdian.approval import _
 from zhangdian.approval import audit
 from zhangdian.approval.applications import DECIDED_STATES
-from zhangdian.approval.authorizations import BUREAU_TIMEZONE
+from zhangdian.approval.clock import BUREAU_TIMEZONE
 from zhangdian.approval.errors import Refused
 
 import math

@@ -14,14 +14,15 @@ from zhangdian.approval.assessment import annual_figures
 from zhangdian.approval.assessment import figures_pdf
 from zhangdian.approval.assessment import figures_xlsx
 from zhangdian.approval.assessment import mark_unfit
-from zhangdian.approval.authorizations import bureau_day
-from zhangdian.approval.body import is_utf8
-from zhangdian.approval.body import whole_number
-from zope.i18n import translate
 from zhangdian.approval.audit import journal
 from zhangdian.approval.audit import record_oversight_read
 from zhangdian.approval.audit import verify_journal
+from zhangdian.approval.body import is_utf8
+from zhangdian.approval.body import whole_number
+from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.evidence import evidence_bundle
+from zope.i18n import translate
+
 
 PAGE_SIZE = 100
 

@@ -1,9 +1,9 @@
 """Spreadsheet import and export views of the matter list."""
 
-from datetime import date
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zhangdian.approval import _
+from zhangdian.approval.clock import today
 from zhangdian.approval.spreadsheet import ImportReport
 from zhangdian.approval.spreadsheet import RowError
 from zhangdian.approval.spreadsheet import SpreadsheetError
@@ -39,7 +39,7 @@ class MattersExport(BrowserView):
             )
         encode, content_type = FORMATS[fmt]
         data = encode(export_table(self.context))
-        filename = f"matters-{date.today().isoformat()}.{fmt}"
+        filename = f"matters-{today().isoformat()}.{fmt}"
         response = self.request.response
         response.setHeader("Content-Type", content_type)
         response.setHeader("Content-Disposition", f'attachment; filename="{filename}"')

@@ -13,14 +13,14 @@ from zhangdian.approval.applications import decision_problems
 from zhangdian.approval.applications import due_date_from
 from zhangdian.approval.applications import forget_cached_verdicts
 from zhangdian.approval.applications import may_act
-from zhangdian.approval.applications import now
 from zhangdian.approval.applications import resume_clock
 from zhangdian.approval.applications import start_clock
 from zhangdian.approval.applications import stop_clock
-from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.clock import now
 from zhangdian.approval.decisions import DECISIONS
-from zhangdian.approval.decisions import store_decision_document
 from zhangdian.approval.decisions import notify_applicant
+from zhangdian.approval.decisions import store_decision_document
 from zhangdian.approval.numbering import allocate_number
 from zhangdian.approval.signatures import SignedDecision
 from zhangdian.approval.subscribers.authorization_rules import refuse_transition
