@@ -11,7 +11,7 @@ from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import PIN
 from tests.helpers.approval import poppler
 from zhangdian.approval import signatures
-from zhangdian.approval.audit import journal
+from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.browser.applications import ApprovalQueueView
 from zhangdian.approval.signatures import PENDING_KEY
 from zhangdian.approval.signatures import sign_with_server_token

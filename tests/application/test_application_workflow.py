@@ -9,11 +9,11 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from tests.helpers.approval import act
 from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import decide
-from zhangdian.approval.applications import applications_for_queue
-from zhangdian.approval.applications import approver_statistics
-from zhangdian.approval.applications import deadline_status
+from zhangdian.approval.casework.decisions import applicant_email
 from zhangdian.approval.clock import BUREAU_TIMEZONE
-from zhangdian.approval.decisions import applicant_email
+from zhangdian.approval.rules.application import applications_for_queue
+from zhangdian.approval.rules.application import approver_statistics
+from zhangdian.approval.rules.application import deadline_status
 from zhangdian.approval.signatures import SignatureRefused
 from zope.i18n import translate
 

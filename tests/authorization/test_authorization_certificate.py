@@ -4,14 +4,14 @@ from datetime import UTC
 from datetime import datetime
 from plone.namedfile.file import NamedBlobFile
 from tests.helpers.approval import make_authorization
-from zhangdian.approval.authorizations import bind_certificate
-from zhangdian.approval.authorizations import certificate_message
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import make_signing_certificate
 from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.content.authorization import IApproverAuthorization
+from zhangdian.approval.rules.authorization import bind_certificate
+from zhangdian.approval.rules.authorization import certificate_message
 from zhangdian.approval.settings import set_signing_setting
 from zope.i18n import translate
 from zope.interface import Invalid

@@ -1,12 +1,5 @@
 """Demo provisioning on every `make start`: the bureau's own settings, bindings and data survive."""
 
-from tests.helpers.approval import LIBRARY
-from tests.helpers.approval import RSA_TOKEN
-from tests.helpers.approval import approve_as
-from tests.helpers.approval import bind
-from tests.helpers.approval import configure_signing
-from tests.helpers.approval import make_authorization
-from tests.helpers.approval import transition
 from cryptography.hazmat.primitives import serialization
 from datetime import UTC
 from datetime import datetime
@@ -15,13 +8,20 @@ from email.header import decode_header
 from email.header import make_header
 from pathlib import Path
 from plone import api
+from tests.helpers.approval import LIBRARY
+from tests.helpers.approval import RSA_TOKEN
+from tests.helpers.approval import approve_as
+from tests.helpers.approval import bind
+from tests.helpers.approval import configure_signing
+from tests.helpers.approval import make_authorization
+from tests.helpers.approval import transition
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import make_signing_certificate
 from zhangdian.approval.certificates import to_pem
-from zhangdian.approval.demo_provisioning import records
 from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.setuphandlers.demo import configure_demo_mail
+from zhangdian.approval.setuphandlers.demo_provisioning import records
 from zhangdian.approval.signatures import verify_decision
 from zhangdian.approval.signing import softhsm
 from zhangdian.approval.test_pki import enrol_test_tokens

@@ -1,12 +1,12 @@
 """The signing settings: who may change them, what they accept, and that every change is journalled."""
 
-from tests.helpers.approval import PASSWORD
 from datetime import UTC
 from datetime import datetime
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
-from zhangdian.approval.audit import journal
+from tests.helpers.approval import PASSWORD
+from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import make_signing_certificate

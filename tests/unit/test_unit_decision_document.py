@@ -18,23 +18,23 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.pdfbase import pdfmetrics
 from tests.helpers.approval import poppler
-from zhangdian.approval import decision_document
 from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import make_signing_certificate
-from zhangdian.approval.decision_document import FONT_ENV
-from zhangdian.approval.decision_document import SIGNATURE_BOX
-from zhangdian.approval.decision_document import SIGNATURE_FIELD
-from zhangdian.approval.decision_document import SIGNATURE_PAGE
-from zhangdian.approval.decision_document import DecisionData
-from zhangdian.approval.decision_document import DecisionFontError
-from zhangdian.approval.decision_document import chinese_date
-from zhangdian.approval.decision_document import document_number
-from zhangdian.approval.decision_document import font_name
-from zhangdian.approval.decision_document import identifier_label
-from zhangdian.approval.decision_document import qr_payload
-from zhangdian.approval.decision_document import render_decision
-from zhangdian.approval.decision_document import unsupported_characters
-from zhangdian.approval.decision_document import wrap
+from zhangdian.approval.documents import decision_document
+from zhangdian.approval.documents.decision_document import FONT_ENV
+from zhangdian.approval.documents.decision_document import SIGNATURE_BOX
+from zhangdian.approval.documents.decision_document import SIGNATURE_FIELD
+from zhangdian.approval.documents.decision_document import SIGNATURE_PAGE
+from zhangdian.approval.documents.decision_document import DecisionData
+from zhangdian.approval.documents.decision_document import DecisionFontError
+from zhangdian.approval.documents.decision_document import chinese_date
+from zhangdian.approval.documents.decision_document import document_number
+from zhangdian.approval.documents.decision_document import font_name
+from zhangdian.approval.documents.decision_document import identifier_label
+from zhangdian.approval.documents.decision_document import qr_payload
+from zhangdian.approval.documents.decision_document import render_decision
+from zhangdian.approval.documents.decision_document import unsupported_characters
+from zhangdian.approval.documents.decision_document import wrap
 
 import asyncio
 import pytest

@@ -9,12 +9,12 @@ from Products.Five.browser import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import BadRequest
 from zhangdian.approval import _
-from zhangdian.approval.authorizations import DASHBOARD_WINDOW_DAYS
-from zhangdian.approval.authorizations import approvers_without_current_authorization
-from zhangdian.approval.authorizations import expiring_soon
-from zhangdian.approval.authorizations import is_renewed
-from zhangdian.approval.authorizations import renew
 from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.rules.authorization import DASHBOARD_WINDOW_DAYS
+from zhangdian.approval.rules.authorization import approvers_without_current_authorization
+from zhangdian.approval.rules.authorization import expiring_soon
+from zhangdian.approval.rules.authorization import is_renewed
+from zhangdian.approval.rules.authorization import renew
 
 import transaction
 

@@ -2,13 +2,13 @@
 
 from plone import api
 from plone.batching import Batch
-from Products.ZCTextIndex.ParseTree import ParseError
 from Products.Five.browser import BrowserView
-from zhangdian.approval.content.matter_category import IMatterCategory
-from zhangdian.approval.flowchart import build_paths
+from Products.ZCTextIndex.ParseTree import ParseError
 from zhangdian.approval import _
 from zhangdian.approval.body import whole_number
-from zhangdian.approval.flowchart import render_svg
+from zhangdian.approval.content.matter_category import IMatterCategory
+from zhangdian.approval.documents.flowchart import build_paths
+from zhangdian.approval.documents.flowchart import render_svg
 from zhangdian.approval.subscribers.matter_changes import ANNOTATION_KEY
 from zhangdian.approval.vocabularies import MATERIAL_FORM_TITLES
 from zhangdian.approval.vocabularies import RISK_LEVEL_TITLES

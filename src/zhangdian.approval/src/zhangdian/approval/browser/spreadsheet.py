@@ -4,15 +4,15 @@ from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zhangdian.approval import _
 from zhangdian.approval.clock import today
-from zhangdian.approval.spreadsheet import ImportReport
-from zhangdian.approval.spreadsheet import RowError
-from zhangdian.approval.spreadsheet import SpreadsheetError
-from zhangdian.approval.spreadsheet import export_table
-from zhangdian.approval.spreadsheet import import_rows
-from zhangdian.approval.spreadsheet import parse_table
-from zhangdian.approval.spreadsheet import read_table
-from zhangdian.approval.spreadsheet import to_csv
-from zhangdian.approval.spreadsheet import to_xlsx
+from zhangdian.approval.documents.spreadsheet import ImportReport
+from zhangdian.approval.documents.spreadsheet import RowError
+from zhangdian.approval.documents.spreadsheet import SpreadsheetError
+from zhangdian.approval.documents.spreadsheet import export_table
+from zhangdian.approval.documents.spreadsheet import import_rows
+from zhangdian.approval.documents.spreadsheet import parse_table
+from zhangdian.approval.documents.spreadsheet import read_table
+from zhangdian.approval.documents.spreadsheet import to_csv
+from zhangdian.approval.documents.spreadsheet import to_xlsx
 from zope.i18n import translate
 
 import transaction

@@ -1,9 +1,9 @@
 """An approver authorisation (独立审批员授权): who may decide which matters, until when."""
 
 from dateutil.relativedelta import relativedelta
+from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
-from plone.dexterity.content import Item
 from zhangdian.approval import _
 from zope import schema
 from zope.interface import Invalid
@@ -112,9 +112,9 @@ class IApproverAuthorization(model.Schema):
         if blob is None:
             return
         # Imported here: the rules module imports this schema.
-        from zhangdian.approval.authorizations import certificate_message
-        from zhangdian.approval.authorizations import vet_certificate
         from zhangdian.approval.certificates import CertificateError
+        from zhangdian.approval.rules.authorization import certificate_message
+        from zhangdian.approval.rules.authorization import vet_certificate
 
         try:
             vet_certificate(blob.data, getattr(data, "approver", None))

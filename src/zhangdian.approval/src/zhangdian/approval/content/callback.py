@@ -14,9 +14,9 @@ RATING = {"min": 1, "max": 5}
 def check_decided_case(value):
     """The number of a decided application."""
     # Imported here: the applications module imports content schemas at load time.
-    from zhangdian.approval.applications import DECIDED_STATES
-    from zhangdian.approval.applications import find_application
     from plone import api
+    from zhangdian.approval.rules.application import DECIDED_STATES
+    from zhangdian.approval.rules.application import find_application
 
     application = find_application((value or "").strip().upper())
     if application is None or api.content.get_state(application) not in DECIDED_STATES:

@@ -10,16 +10,16 @@ from dateutil.relativedelta import relativedelta
 from pathlib import Path
 from plone import api
 from zhangdian.approval import logger
-from zhangdian.approval.applications import register_application
-from zhangdian.approval.authorizations import authorizations_of
 from zhangdian.approval.clock import bureau_day
-from zhangdian.approval.demo_provisioning import provision
+from zhangdian.approval.documents.spreadsheet import import_rows
+from zhangdian.approval.documents.spreadsheet import parse_table
+from zhangdian.approval.documents.spreadsheet import read_table
+from zhangdian.approval.rules.application import register_application
+from zhangdian.approval.rules.authorization import authorizations_of
 from zhangdian.approval.setuphandlers import APPLICATIONS_ID
 from zhangdian.approval.setuphandlers import MATTER_LIST_ID
 from zhangdian.approval.setuphandlers import ROSTER_ID
-from zhangdian.approval.spreadsheet import import_rows
-from zhangdian.approval.spreadsheet import parse_table
-from zhangdian.approval.spreadsheet import read_table
+from zhangdian.approval.setuphandlers.demo_provisioning import provision
 
 
 DEMO_PASSWORD = "zhangdian-demo"  # noqa: S105 - documented demo password, demo profile only

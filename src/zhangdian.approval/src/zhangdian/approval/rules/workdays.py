@@ -9,8 +9,8 @@ from zhangdian.approval import _
 from zhangdian.approval.errors import ApprovalError
 from zope import schema
 from zope.i18nmessageid import Message
-from zope.interface import Invalid
 from zope.interface import Interface
+from zope.interface import Invalid
 from zope.interface import invariant
 
 import re

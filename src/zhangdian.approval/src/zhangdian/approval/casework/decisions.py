@@ -4,7 +4,7 @@ from plone import api
 from plone.namedfile.file import NamedBlobFile
 from urllib.parse import urlencode
 from zhangdian.approval.clock import bureau_day
-from zhangdian.approval.decision_document import DecisionData
+from zhangdian.approval.documents.decision_document import DecisionData
 
 import logging
 
