@@ -10,8 +10,8 @@ from zhangdian.approval.certificates import make_ca
 from zhangdian.approval.certificates import make_signing_certificate
 from zhangdian.approval.certificates import to_pem
 from zhangdian.approval.content.authorization import IApproverAuthorization
-from zhangdian.approval.rules.authorization import bind_certificate
-from zhangdian.approval.rules.authorization import certificate_message
+from zhangdian.approval.roster.certificates import bind_certificate
+from zhangdian.approval.roster.certificates import certificate_message
 from zhangdian.approval.settings import set_signing_setting
 from zope.i18n import translate
 from zope.interface import Invalid

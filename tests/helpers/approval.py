@@ -5,9 +5,9 @@ from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from plone.namedfile.file import NamedBlobFile
+from zhangdian.approval.casework.registration import register_application
 from zhangdian.approval.certificates import to_pem
-from zhangdian.approval.rules.application import register_application
-from zhangdian.approval.rules.authorization import bind_certificate
+from zhangdian.approval.roster.certificates import bind_certificate
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signatures import sign_with_server_token
 from zhangdian.approval.signing import softhsm

@@ -5,10 +5,10 @@ end of an authorisation period takes effect at once; the role exists nowhere els
 """
 
 from borg.localrole.interfaces import ILocalRoleProvider
+from zhangdian.approval.casework.security import ROLE
+from zhangdian.approval.casework.security import cached_may_act
+from zhangdian.approval.casework.security import covering_approvers
 from zhangdian.approval.content.application import IApplication
-from zhangdian.approval.rules.application import ROLE
-from zhangdian.approval.rules.application import cached_may_act
-from zhangdian.approval.rules.application import covering_approvers
 from zope.component import adapter
 from zope.interface import implementer
 

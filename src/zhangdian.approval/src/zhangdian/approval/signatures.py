@@ -17,12 +17,12 @@ from persistent.mapping import PersistentMapping
 from plone import api
 from zhangdian.approval import _
 from zhangdian.approval.rules.application import DECIDED_STATES
-from zhangdian.approval.rules.application import application_for_holder
-from zhangdian.approval.rules.application import decision_problems
+from zhangdian.approval.casework.public import application_for_holder
+from zhangdian.approval.casework.decisions import decision_problems
 from zhangdian.approval.rules.application import may_act
 from zhangdian.approval.clock import now
-from zhangdian.approval.rules.authorization import certificate_message
-from zhangdian.approval.rules.authorization import trust_anchors
+from zhangdian.approval.roster.certificates import certificate_message
+from zhangdian.approval.roster.certificates import trust_anchors
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import check_signing_certificate
 from zhangdian.approval.certificates import fingerprint

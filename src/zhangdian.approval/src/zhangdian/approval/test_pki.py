@@ -15,7 +15,7 @@ from pathlib import Path
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval.rules.authorization import authorizations_of
-from zhangdian.approval.rules.authorization import bind_certificate
+from zhangdian.approval.roster.certificates import bind_certificate
 from zhangdian.approval.rules.authorization import is_current
 from zhangdian.approval import logger
 from zhangdian.approval.certificates import fingerprint

@@ -10,11 +10,11 @@ from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import BadRequest
 from zhangdian.approval import _
 from zhangdian.approval.clock import bureau_day
-from zhangdian.approval.rules.authorization import DASHBOARD_WINDOW_DAYS
-from zhangdian.approval.rules.authorization import approvers_without_current_authorization
-from zhangdian.approval.rules.authorization import expiring_soon
-from zhangdian.approval.rules.authorization import is_renewed
-from zhangdian.approval.rules.authorization import renew
+from zhangdian.approval.roster.lifecycle import is_renewed
+from zhangdian.approval.roster.lifecycle import renew
+from zhangdian.approval.roster.queries import DASHBOARD_WINDOW_DAYS
+from zhangdian.approval.roster.queries import approvers_without_current_authorization
+from zhangdian.approval.roster.queries import expiring_soon
 
 import transaction
 

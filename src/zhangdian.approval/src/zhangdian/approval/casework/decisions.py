@@ -1,29 +1,19 @@
-"""The decision document of an application, and the e-mails that keep the applicant informed."""
+"""Deciding an application: the checks before a decision, the document's data, the stored PDF."""
 
 from plone import api
+from zhangdian.approval import _
 from plone.namedfile.file import NamedBlobFile
-from urllib.parse import urlencode
+from zhangdian.approval.casework.public import STATUS_VIEW
+from zhangdian.approval.casework.public import public_url
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.documents.decision_document import DecisionData
+from zhangdian.approval.rules.application import checklist_problems
+from zhangdian.approval.rules.application import may_act
 
-import logging
-
-
-logger = logging.getLogger(__name__)
 
 BUREAU_NAME = "淄博市张店区行政审批服务局"
 # transition → the decision it records
 DECISIONS = {"approve": "approved", "refuse": "refused"}
-STATUS_VIEW = "@@application-status"
-DOCUMENT_VIEW = "@@decision-document"
-
-
-def public_url(view, application, with_code=False):
-    """The public address of `view` for this application (number, and query code if asked)."""
-    query = {"number": application.number}
-    if with_code:
-        query["code"] = application.query_code
-    return f"{api.portal.get().absolute_url()}/{view}?{urlencode(query)}"
 
 
 def approver_name(userid):
@@ -64,60 +54,35 @@ def store_decision_document(application, pdf):
 # E-mails to the applicant
 
 
-def applicant_email(application):
-    """The contact e-mail given, else the submitting member's (online only), else ''."""
-    if application.contact_email:
-        return application.contact_email
-    if application.channel != "online":
-        return ""
-    owner = application.getOwner()
-    user = api.user.get(userid=owner.getId()) if owner else None
-    return (user.getProperty("email") or "") if user else ""
+def decision_problems(application, transition, reason, userid, at=None):
+    """Why `userid` cannot `transition` (approve/refuse) the application now; [] when they can.
 
-
-def notice_text(application, event):
-    """Subject and body of the e-mail for `event` (accepted, supplement, decided)."""
-    number = application.number
-    matter = application.matter_object()
-    title = matter.title if matter else application.matter
-    link = public_url(STATUS_VIEW, application, with_code=True)
-    if event == "accepted":
-        due = application.due_date.isoformat() if application.due_date else ""
-        subject = f"【已受理】{number} {title}"
-        body = (
-            f"您的申请 {number}（{title}）已受理，承诺办结日期：{due}。\n\n"
-            f"Your application {number} ({title}) has been accepted; it will be decided by {due}."
+    The one check for a decision, asked before the document is signed and again when the
+    signed decision is recorded.
+    """
+    verdict = may_act(userid, application, at)
+    if not verdict.allowed:
+        return [verdict.message]
+    problems = []
+    checklist = checklist_problems(application)
+    if checklist:
+        problems += [
+            _("refuse_decision_checklist", default="The review checklist is not complete:"),
+            *checklist,
+        ]
+    if transition == "refuse" and not (reason or "").strip():
+        problems.append(
+            _("refuse_refusal_reason", default="Give the written reason for the refusal.")
         )
-    elif event == "supplement":
-        text = application.supplement_notices[-1]["text"]
-        subject = f"【补正材料一次性告知】{number} {title}"
-        body = (
-            f"您的申请 {number}（{title}）需要补正材料，"
-            f"请一次性补齐以下内容后重新提交：\n{text}\n\n"
-            f"Your application {number} needs the materials listed above before it can go on. "
-            "The time limit is paused until you resubmit."
-        )
-    else:
-        outcome = "准予行政许可" if application.decision == "approved" else "不予行政许可"
-        english = "approved" if application.decision == "approved" else "refused"
-        subject = f"【{outcome}】{number} {title}"
-        body = (
-            f"您的申请 {number}（{title}）已作出决定：{outcome}。决定书可在以下地址下载：\n\n"
-            f"Your application {number} has been {english}. Download the decision here:"
-        )
-    return subject, f"{body}\n\n{link}\n\n{BUREAU_NAME}\n"
-
-
-def notify_applicant(application, event):
-    """E-mail the applicant about `event`; a mail failure never undoes the decision."""
-    address = applicant_email(application)
-    if not address:
-        return False
-    subject, body = notice_text(application, event)
-    try:
-        api.portal.send_email(recipient=address, subject=subject, body=body)
-    except Exception:
-        # The state change is what counts; the status page shows it in any case.
-        logger.exception("Could not e-mail %s about %s", address, application.number)
-        return False
-    return True
+    if not problems:
+        try:
+            decision_data(application, DECISIONS[transition], reason, userid, at)
+        except ValueError as error:
+            problems.append(
+                _(
+                    "refuse_decision_document",
+                    default="The decision document cannot be drawn up: ${problem}",
+                    mapping={"problem": str(error)},
+                )
+            )
+    return problems

@@ -10,11 +10,11 @@ from dateutil.relativedelta import relativedelta
 from pathlib import Path
 from plone import api
 from zhangdian.approval import logger
+from zhangdian.approval.casework.registration import register_application
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.documents.spreadsheet import import_rows
 from zhangdian.approval.documents.spreadsheet import parse_table
 from zhangdian.approval.documents.spreadsheet import read_table
-from zhangdian.approval.rules.application import register_application
 from zhangdian.approval.rules.authorization import authorizations_of
 from zhangdian.approval.setuphandlers import APPLICATIONS_ID
 from zhangdian.approval.setuphandlers import MATTER_LIST_ID

@@ -11,9 +11,9 @@ from zhangdian.approval.casework.decisions import BUREAU_NAME
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.documents.decision_document import font_name
 from zhangdian.approval.rules.application import DECIDED_STATES
-from zhangdian.approval.rules.application import decided_on_time
 from zhangdian.approval.rules.authorization import ACTIVE
 from zhangdian.approval.rules.authorization import authorizations_of
+from zhangdian.approval.rules.deadlines import decided_on_time
 from zhangdian.approval.rules.workdays import bureau_calendar
 
 import openpyxl

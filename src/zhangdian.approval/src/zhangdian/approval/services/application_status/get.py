@@ -3,9 +3,9 @@
 from plone import api
 from plone.restapi.services import Service
 from zhangdian.approval import _
+from zhangdian.approval.casework.public import public_status
 from zhangdian.approval.errors import BadInput
 from zhangdian.approval.errors import NothingFound
-from zhangdian.approval.rules.application import public_status
 
 
 class ApplicationStatusGet(Service):
