@@ -6,11 +6,11 @@ from datetime import timedelta
 from types import SimpleNamespace
 from zhangdian.approval.rules.workdays import CalendarNotMaintained
 from zhangdian.approval.rules.workdays import ConflictingDays
-from zhangdian.approval.rules.workdays import ICalendarSettings
 from zhangdian.approval.rules.workdays import MalformedDayLine
 from zhangdian.approval.rules.workdays import WorkingCalendar
-from zhangdian.approval.rules.workdays import check_day_lines
 from zhangdian.approval.rules.workdays import parse_days
+from zhangdian.approval.workdays import ICalendarSettings
+from zhangdian.approval.workdays import check_day_lines
 from zope.i18nmessageid import Message
 from zope.interface import Invalid
 

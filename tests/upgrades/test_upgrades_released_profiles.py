@@ -15,8 +15,8 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.dexterity.utils import createContentInContainer
 from Products.CMFCore.indexing import processQueue
 from Products.CMFPlone.factory import addPloneSite
-from zhangdian.approval.rules.workdays import CALENDAR_PREFIX
 from zhangdian.approval.settings import SIGNING_PREFIX
+from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zope.component.hooks import getSite
 from zope.component.hooks import setSite
 

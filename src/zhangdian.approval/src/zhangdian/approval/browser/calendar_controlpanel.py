@@ -4,8 +4,8 @@ from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
 from plone.z3cform import layout
 from zhangdian.approval import _
-from zhangdian.approval.rules.workdays import CALENDAR_PREFIX
-from zhangdian.approval.rules.workdays import ICalendarSettings
+from zhangdian.approval.workdays import CALENDAR_PREFIX
+from zhangdian.approval.workdays import ICalendarSettings
 
 
 class CalendarControlPanelForm(RegistryEditForm):

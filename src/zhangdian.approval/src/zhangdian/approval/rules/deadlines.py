@@ -3,7 +3,7 @@
 from plone import api
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.rules.application import OPEN_STATES
-from zhangdian.approval.rules.workdays import bureau_calendar
+from zhangdian.approval.workdays import bureau_calendar
 
 
 DUE_SOON_WORKING_DAYS = 1

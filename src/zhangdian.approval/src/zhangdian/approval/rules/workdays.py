@@ -7,11 +7,7 @@ from datetime import date
 from datetime import timedelta
 from zhangdian.approval import _
 from zhangdian.approval.errors import ApprovalError
-from zope import schema
 from zope.i18nmessageid import Message
-from zope.interface import Interface
-from zope.interface import Invalid
-from zope.interface import invariant
 
 import re
 
@@ -168,82 +164,3 @@ class WorkingCalendar:
             count += self.is_working_day(day)
             day += timedelta(days=1)
         return count
-
-
-# The registry settings and the control panel's validation
-
-# Records are named by this prefix, not by the interface's module path (see settings.py).
-CALENDAR_PREFIX = "zhangdian.approval.calendar"
-
-
-def check_day_lines(lines) -> bool:
-    """Refuse a list of calendar lines with a malformed or repeated line, naming it."""
-    seen = set()
-    for line in lines or ():
-        try:
-            days = parse_days([line])
-        except MalformedDayLine as error:
-            raise Invalid(error.message) from error
-        repeated = seen & days.keys()
-        if repeated:
-            raise Invalid(
-                _(
-                    'The line "${line}" repeats ${day}: list every day once.',
-                    mapping={"line": line.strip(), "day": repeated.pop().isoformat()},
-                )
-            )
-        seen |= days.keys()
-    return True
-
-
-class ICalendarSettings(Interface):
-    """The working-day calendar (工作日历): holidays and make-up working days."""
-
-    holidays = schema.List(
-        title=_("Statutory holidays"),
-        description=_(
-            "One day per line: the date as YYYY-MM-DD, a space and the holiday's name, "
-            "e.g. 2026-10-01 国庆节. Enter every day off of the State Council's schedule, "
-            "weekend days included. Deadlines can only be computed in years entered here."
-        ),
-        value_type=schema.TextLine(),
-        required=False,
-        default=[],
-        constraint=check_day_lines,
-    )
-
-    makeup_workdays = schema.List(
-        title=_("Make-up working days"),
-        description=_(
-            "One day per line: the date as YYYY-MM-DD, a space and a note, e.g. "
-            "2026-10-10 国庆节调休上班. Saturdays and Sundays on which the bureau works "
-            "(调休上班日)."
-        ),
-        value_type=schema.TextLine(),
-        required=False,
-        default=[],
-        constraint=check_day_lines,
-    )
-
-    @invariant
-    def no_day_of_both_kinds(data):
-        """A day is either a holiday or a make-up working day."""
-        holidays = getattr(data, "holidays", None) or []
-        makeup_workdays = getattr(data, "makeup_workdays", None) or []
-        try:
-            WorkingCalendar(set(parse_days(holidays)), set(parse_days(makeup_workdays)))
-        except ConflictingDays as error:
-            raise Invalid(error.message) from error
-        except MalformedDayLine:
-            # The field's own constraint reports the line.
-            pass
-
-
-def bureau_calendar() -> WorkingCalendar:
-    """The bureau's working-day calendar from the registry."""
-    from plone import api
-
-    def lines(name):
-        return api.portal.get_registry_record(f"{CALENDAR_PREFIX}.{name}", default=None)
-
-    return WorkingCalendar.from_lines(lines("holidays"), lines("makeup_workdays"))

@@ -5,8 +5,8 @@ from zhangdian.approval.audit import journal
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import load_trust_anchors
-from zhangdian.approval.rules.workdays import CALENDAR_PREFIX
 from zhangdian.approval.settings import SIGNING_PREFIX
+from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zope.lifecycleevent.interfaces import IAttributes
 
 import hashlib

@@ -14,7 +14,7 @@ from zhangdian.approval.rules.application import DECIDED_STATES
 from zhangdian.approval.rules.authorization import ACTIVE
 from zhangdian.approval.rules.authorization import authorizations_of
 from zhangdian.approval.rules.deadlines import decided_on_time
-from zhangdian.approval.rules.workdays import bureau_calendar
+from zhangdian.approval.workdays import bureau_calendar
 
 import openpyxl
 

@@ -2,8 +2,8 @@
 
 from plone import api
 from zhangdian.approval import logger
-from zhangdian.approval.rules.workdays import CALENDAR_PREFIX
 from zhangdian.approval.settings import SIGNING_PREFIX
+from zhangdian.approval.workdays import CALENDAR_PREFIX
 
 
 PROFILE = "profile-zhangdian.approval:default"
