@@ -5,11 +5,11 @@ with IOBTree entries, `supervision.draw`); no ZODB storage, no catalog query, so
 are the CPU cost of the checks themselves. Prints a table; asserts nothing about speed.
 """
 
-from zhangdian.approval.audit import GENESIS
 from zhangdian.approval.audit import Journal
-from zhangdian.approval.audit import entry_hash
-from zhangdian.approval.audit import verify_journal
-from zhangdian.approval.supervision import draw
+from zhangdian.approval.audit.journal import GENESIS
+from zhangdian.approval.audit.journal import entry_hash
+from zhangdian.approval.audit.journal import verify_journal
+from zhangdian.approval.supervision.spot_checks import draw
 
 import os
 import time

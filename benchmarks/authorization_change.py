@@ -8,9 +8,8 @@ No HTTP server: both scripts run in zconsole. Prints a table; asserts nothing ab
 """
 
 from importlib.metadata import version
-from pathlib import Path
-
 from instances import new_demo_site
+from pathlib import Path
 
 import os
 import platform

@@ -8,11 +8,11 @@ the Plone benchmarks; this isolates the document and crypto cost. Asserts nothin
 
 from datetime import date
 from pathlib import Path
-from zhangdian.approval.decision_document import SIGNATURE_BOX
-from zhangdian.approval.decision_document import SIGNATURE_FIELD
-from zhangdian.approval.decision_document import SIGNATURE_PAGE
-from zhangdian.approval.decision_document import DecisionData
-from zhangdian.approval.decision_document import render_decision
+from zhangdian.approval.documents.decision_document import SIGNATURE_BOX
+from zhangdian.approval.documents.decision_document import SIGNATURE_FIELD
+from zhangdian.approval.documents.decision_document import SIGNATURE_PAGE
+from zhangdian.approval.documents.decision_document import DecisionData
+from zhangdian.approval.documents.decision_document import render_decision
 from zhangdian.approval.signing.prepare import complete
 from zhangdian.approval.signing.prepare import prepare
 from zhangdian.approval.signing.verify import verify

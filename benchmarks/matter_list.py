@@ -5,9 +5,8 @@ runwsgi on a loopback port, times GET requests, seeds matters up to 2,000 throug
 importer, and times again. Prints a table; asserts nothing about speed.
 """
 
-from pathlib import Path
-
 from instances import new_demo_site
+from pathlib import Path
 
 import json
 import os

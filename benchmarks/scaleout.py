@@ -15,10 +15,10 @@ Prints a table; asserts nothing about speed. Environment: DECISIONS (per setup, 
 ROUNDS (default 15).
 """
 
+from instances import new_instance
 from pathlib import Path
 
 import authorization_change as base
-from instances import new_instance
 import json
 import os
 import requests

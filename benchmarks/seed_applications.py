@@ -10,7 +10,7 @@ the totals and the rate of the first batch as key=value pairs for the driver.
 from AccessControl.SecurityManagement import newSecurityManager
 from plone import api
 from Testing.makerequest import makerequest
-from zhangdian.approval.applications import register_application
+from zhangdian.approval.casework.registration import register_application
 from zope.component.hooks import setSite
 
 import os

@@ -3,9 +3,9 @@
 from AccessControl.SecurityManagement import newSecurityManager
 from plone import api
 from Testing.makerequest import makerequest
-from zhangdian.approval.spreadsheet import export_table
-from zhangdian.approval.spreadsheet import import_rows
-from zhangdian.approval.spreadsheet import parse_table
+from zhangdian.approval.documents.spreadsheet import export_table
+from zhangdian.approval.documents.spreadsheet import import_rows
+from zhangdian.approval.documents.spreadsheet import parse_table
 from zope.component.hooks import setSite
 
 import os

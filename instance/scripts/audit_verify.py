@@ -7,9 +7,9 @@ timestamp authority afterwards (cron: verify and anchor once a day).
 
 from AccessControl.SecurityManagement import newSecurityManager
 from Testing.makerequest import makerequest
-from zhangdian.approval.audit import anchor_head
-from zhangdian.approval.audit import tsa_timestamp
-from zhangdian.approval.audit import verify_journal
+from zhangdian.approval.audit.journal import anchor_head
+from zhangdian.approval.audit.journal import tsa_timestamp
+from zhangdian.approval.audit.journal import verify_journal
 from zhangdian.approval.settings import signing_setting
 from zope.component.hooks import setSite
 

@@ -10,8 +10,8 @@ configured its own mail server).
 from AccessControl.SecurityManagement import newSecurityManager
 from Products.CMFPlone.factory import addPloneSite
 from Testing.makerequest import makerequest
-from zhangdian.approval.setuphandlers.demo import configure_demo_mail
 from zhangdian.approval.setuphandlers.demo import DEMO_MAIL_PORT
+from zhangdian.approval.setuphandlers.demo import configure_demo_mail
 from zope.component.hooks import setSite
 
 import os

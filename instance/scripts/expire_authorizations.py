@@ -5,8 +5,8 @@ Run with: zconsole run instance/etc/zope.conf instance/scripts/expire_authorizat
 
 from AccessControl.SecurityManagement import newSecurityManager
 from Testing.makerequest import makerequest
-from zhangdian.approval.authorizations import expire_due
-from zhangdian.approval.authorizations import send_reminders
+from zhangdian.approval.roster.lifecycle import expire_due
+from zhangdian.approval.roster.reminders import send_reminders
 from zope.component.hooks import setSite
 
 import os

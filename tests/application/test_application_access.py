@@ -6,9 +6,9 @@ from plone.app.testing import logout
 from Products.CMFCore.WorkflowCore import WorkflowException
 from tests.helpers.approval import act
 from tests.helpers.approval import transition
-from zhangdian.approval.applications import bring_security_in_line
-from zhangdian.approval.authorizations import expire_due
-from zhangdian.approval.authorizations import renew
+from zhangdian.approval.casework.security import bring_security_in_line
+from zhangdian.approval.roster.lifecycle import expire_due
+from zhangdian.approval.roster.lifecycle import renew
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
 

@@ -10,7 +10,7 @@ from tests.application.test_application_restapi import submit
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import PIN
 from tests.helpers.approval import poppler
-from zhangdian.approval.audit import journal
+from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.browser.applications import ApprovalQueueView
 from zhangdian.approval.signing import decision
 from zhangdian.approval.signing.decision import PENDING_KEY

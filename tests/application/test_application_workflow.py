@@ -9,11 +9,11 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from tests.helpers.approval import act
 from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import decide
-from zhangdian.approval.applications import applications_for_queue
-from zhangdian.approval.applications import approver_statistics
-from zhangdian.approval.applications import deadline_status
-from zhangdian.approval.authorizations import BUREAU_TIMEZONE
-from zhangdian.approval.decisions import applicant_email
+from zhangdian.approval.casework.notices import applicant_email
+from zhangdian.approval.casework.queue import applications_for_queue
+from zhangdian.approval.casework.queue import approver_statistics
+from zhangdian.approval.clock import BUREAU_TIMEZONE
+from zhangdian.approval.rules.deadlines import deadline_status
 from zhangdian.approval.signing.decision import SignatureRefused
 from zope.i18n import translate
 

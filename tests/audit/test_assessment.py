@@ -9,12 +9,12 @@ from tests.helpers.approval import act
 from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import decide
 from tests.helpers.approval import poppler
-from zhangdian.approval.applications import may_act
-from zhangdian.approval.assessment import annual_figures
-from zhangdian.approval.assessment import figures_pdf
-from zhangdian.approval.assessment import figures_xlsx
-from zhangdian.approval.assessment import mark_unfit
-from zhangdian.approval.supervision import record_finding
+from zhangdian.approval.rules.application import may_act
+from zhangdian.approval.supervision.assessment import annual_figures
+from zhangdian.approval.supervision.assessment import figures_pdf
+from zhangdian.approval.supervision.assessment import figures_xlsx
+from zhangdian.approval.supervision.assessment import mark_unfit
+from zhangdian.approval.supervision.spot_checks import record_finding
 from zope.interface import Invalid
 
 import openpyxl

@@ -9,15 +9,15 @@ from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import act
 from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import decide
-from zhangdian.approval.audit import anchor_head
-from zhangdian.approval.audit import entry_hash
-from zhangdian.approval.audit import journal
-from zhangdian.approval.audit import record
-from zhangdian.approval.audit import token_imprint
-from zhangdian.approval.audit import tsa_timestamp
-from zhangdian.approval.audit import verify_journal
+from zhangdian.approval.audit.evidence import evidence_bundle
+from zhangdian.approval.audit.journal import anchor_head
+from zhangdian.approval.audit.journal import entry_hash
+from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.audit.journal import record
+from zhangdian.approval.audit.journal import token_imprint
+from zhangdian.approval.audit.journal import tsa_timestamp
+from zhangdian.approval.audit.journal import verify_journal
 from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.evidence import evidence_bundle
 
 import hashlib
 import io

@@ -14,7 +14,7 @@ from tests.helpers.approval import decide
 from tests.helpers.approval import register_application_as
 from tests.helpers.approval import transition
 from zExceptions import Unauthorized
-from zhangdian.approval.audit import journal
+from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.signing.decision import prepare_signature
 

@@ -6,12 +6,12 @@ from tests.helpers.approval import bind
 from tests.helpers.approval import configure_signing
 from tests.helpers.approval import register_application_as
 from tests.helpers.approval import start_spot_check
-from zhangdian.approval.audit import journal
-from zhangdian.approval.supervision import SpotCheckRefused
-from zhangdian.approval.supervision import draw
-from zhangdian.approval.supervision import quarter_bounds
-from zhangdian.approval.supervision import record_finding
-from zhangdian.approval.supervision import sample_size
+from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.supervision.spot_checks import SpotCheckRefused
+from zhangdian.approval.supervision.spot_checks import draw
+from zhangdian.approval.supervision.spot_checks import quarter_bounds
+from zhangdian.approval.supervision.spot_checks import record_finding
+from zhangdian.approval.supervision.spot_checks import sample_size
 
 import functools
 import math

@@ -4,11 +4,11 @@ from datetime import UTC
 from datetime import datetime
 from plone.namedfile.file import NamedBlobFile
 from tests.helpers.approval import make_authorization
-from zhangdian.approval.authorizations import bind_certificate
-from zhangdian.approval.authorizations import certificate_message
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.content.authorization import IApproverAuthorization
+from zhangdian.approval.roster.certificates import bind_certificate
+from zhangdian.approval.roster.certificates import certificate_message
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.testing.pki import make_ca
 from zhangdian.approval.testing.pki import make_signing_certificate

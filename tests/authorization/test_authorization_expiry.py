@@ -3,8 +3,8 @@
 from email.header import decode_header
 from email.header import make_header
 from plone import api
-from zhangdian.approval.authorizations import expire_due
-from zhangdian.approval.authorizations import send_reminders
+from zhangdian.approval.roster.lifecycle import expire_due
+from zhangdian.approval.roster.reminders import send_reminders
 
 import pytest
 import time_machine

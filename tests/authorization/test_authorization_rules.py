@@ -4,8 +4,8 @@ from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import transition
-from zhangdian.approval.authorizations import may_decide
-from zhangdian.approval.authorizations import renew
+from zhangdian.approval.roster.lifecycle import renew
+from zhangdian.approval.rules.authorization import may_decide
 from zope.interface import Invalid
 
 import pytest
@@ -244,8 +244,8 @@ class TestDashboard:
 
     def test_expiring_and_without(self, portal, roster, granted, clock):
         """30 days before the end the authorisation is listed; after it, the approver is."""
-        from zhangdian.approval.authorizations import approvers_without_current_authorization
-        from zhangdian.approval.authorizations import expiring_soon
+        from zhangdian.approval.roster.queries import approvers_without_current_authorization
+        from zhangdian.approval.roster.queries import expiring_soon
 
         clock("2026-11-30")
         assert expiring_soon() == []

@@ -5,8 +5,8 @@ from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from plone.namedfile.file import NamedBlobFile
-from zhangdian.approval.applications import register_application
-from zhangdian.approval.authorizations import bind_certificate
+from zhangdian.approval.casework.registration import register_application
+from zhangdian.approval.roster.certificates import bind_certificate
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signing.decision import sign_with_server_token
 from zhangdian.approval.testing import softhsm

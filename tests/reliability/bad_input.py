@@ -25,7 +25,7 @@ from plone import api
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import application_data
 from tests.helpers.approval import make_matter_data
-from zhangdian.approval.audit import journal
+from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.signing.decision import PENDING_KEY
 from zope.annotation.interfaces import IAnnotations
 

@@ -145,8 +145,8 @@ def test_renew_twice(functional_portal, functional_granted, clock):
 
 def csv_with_a_bad_row():
     """The bureau's headings and one row whose code is markup (invalid)."""
-    from zhangdian.approval.spreadsheet import COLUMNS
-    from zhangdian.approval.spreadsheet import to_csv
+    from zhangdian.approval.documents.spreadsheet import COLUMNS
+    from zhangdian.approval.documents.spreadsheet import to_csv
 
     row = [""] * len(COLUMNS)
     row[0], row[1], row[2] = XSS, ATTR, "jmss"

@@ -2,13 +2,14 @@
 
 from plone import api
 from zhangdian.approval import _
-from zhangdian.approval.authorizations import REASONS
 from zhangdian.approval.content.matter import find_matter_by_code
 from zhangdian.approval.errors import Refused
+from zhangdian.approval.rules.authorization import REASONS
 from zope.i18n import translate
 
 import pytest
 import transaction
+
 
 NO_MATTER = "Name the matter: ?matter=CODE."
 NOT_FOUND = "No application matches this number and query code."

@@ -9,9 +9,9 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import logout
 from tests.helpers.approval import PASSWORD
 from zhangdian.approval.interfaces import IBrowserLayer
+from zhangdian.approval.rules.workdays import parse_days
 from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zhangdian.approval.workdays import bureau_calendar
-from zhangdian.approval.workdays import parse_days
 from zope.interface import alsoProvides
 
 import html

@@ -1,7 +1,7 @@
 """The demo profile: accounts, the demo matter list and the approvers' authorisations."""
 
 from plone import api
-from zhangdian.approval.authorizations import may_decide
+from zhangdian.approval.rules.authorization import may_decide
 
 import pytest
 

@@ -16,9 +16,9 @@ from tests.helpers.approval import configure_signing
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import transition
 from zhangdian.approval.certificates import fingerprint
-from zhangdian.approval.demo_provisioning import records
 from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.setuphandlers.demo import configure_demo_mail
+from zhangdian.approval.setuphandlers.demo_provisioning import records
 from zhangdian.approval.signing.public_verify import verify_decision
 from zhangdian.approval.testing import softhsm
 from zhangdian.approval.testing.demo_pki import enrol_test_tokens

@@ -2,6 +2,7 @@
 
 from plone import api
 
+
 PROFILE = "zhangdian.approval:default"
 
 

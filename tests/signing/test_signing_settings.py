@@ -6,7 +6,7 @@ from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.helpers.approval import PASSWORD
-from zhangdian.approval.audit import journal
+from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.settings import SIGNING_PREFIX
 from zhangdian.approval.settings import signing_setting

@@ -3,11 +3,11 @@
 from pathlib import Path
 from plone import api
 from zhangdian.approval.browser.spreadsheet import run_import
-from zhangdian.approval.spreadsheet import COLUMNS
-from zhangdian.approval.spreadsheet import export_table
-from zhangdian.approval.spreadsheet import read_table
-from zhangdian.approval.spreadsheet import to_csv
-from zhangdian.approval.spreadsheet import to_xlsx
+from zhangdian.approval.documents.spreadsheet import COLUMNS
+from zhangdian.approval.documents.spreadsheet import export_table
+from zhangdian.approval.documents.spreadsheet import read_table
+from zhangdian.approval.documents.spreadsheet import to_csv
+from zhangdian.approval.documents.spreadsheet import to_xlsx
 
 import pytest
 

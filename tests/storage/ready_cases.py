@@ -7,7 +7,7 @@ Prints {"paths": [...], "materials": [...], "codes": {path: query code}} as JSON
 from AccessControl.SecurityManagement import newSecurityManager
 from plone import api
 from Testing.makerequest import makerequest
-from zhangdian.approval.applications import register_application
+from zhangdian.approval.casework.registration import register_application
 from zope.component.hooks import setSite
 
 import json

@@ -1,15 +1,15 @@
 """One error model: every error of ours is an ApprovalError with a code, a status and messages."""
 
 from collections import defaultdict
-from zhangdian.approval.authorizations import REASONS
 from zhangdian.approval.body import bad_field
 from zhangdian.approval.errors import ApprovalError
 from zhangdian.approval.errors import BadInput
 from zhangdian.approval.errors import NothingFound
 from zhangdian.approval.errors import Refused
+from zhangdian.approval.rules.authorization import REASONS
+from zhangdian.approval.rules.workdays import CalendarNotMaintained
 from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.testing.softhsm import SoftHSMMissing
-from zhangdian.approval.workdays import CalendarNotMaintained
 from zope.i18n import translate
 from zope.interface import Invalid
 from zope.schema import ValidationError
@@ -126,8 +126,8 @@ def test_every_verdict_reason_without_importing_applications():
     assert {"accepted_by_other", "unknown_matter"} <= set(REASONS)
     script = (
         "import sys\n"
-        "from zhangdian.approval.authorizations import Verdict\n"
-        "assert 'zhangdian.approval.applications' not in sys.modules\n"
+        "from zhangdian.approval.rules.authorization import Verdict\n"
+        "assert 'zhangdian.approval.rules.application' not in sys.modules\n"
         "for reason in ('accepted_by_other', 'unknown_matter'):\n"
         "    print(Verdict(False, reason).message.default)\n"
     )

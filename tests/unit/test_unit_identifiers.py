@@ -1,10 +1,10 @@
 """Check characters of social credit codes (GB 32100) and resident ID numbers (GB 11643)."""
 
 from datetime import date
-from zhangdian.approval.identifiers import InvalidIdentifier
-from zhangdian.approval.identifiers import check_applicant_identifier
-from zhangdian.approval.identifiers import check_resident_id
-from zhangdian.approval.identifiers import check_social_credit_code
+from zhangdian.approval.rules.identifiers import InvalidIdentifier
+from zhangdian.approval.rules.identifiers import check_applicant_identifier
+from zhangdian.approval.rules.identifiers import check_resident_id
+from zhangdian.approval.rules.identifiers import check_social_credit_code
 from zope.i18nmessageid import Message
 
 import pytest

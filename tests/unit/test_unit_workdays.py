@@ -4,13 +4,13 @@ from dataclasses import FrozenInstanceError
 from datetime import date
 from datetime import timedelta
 from types import SimpleNamespace
-from zhangdian.approval.workdays import CalendarNotMaintained
-from zhangdian.approval.workdays import ConflictingDays
+from zhangdian.approval.rules.workdays import CalendarNotMaintained
+from zhangdian.approval.rules.workdays import ConflictingDays
+from zhangdian.approval.rules.workdays import MalformedDayLine
+from zhangdian.approval.rules.workdays import WorkingCalendar
+from zhangdian.approval.rules.workdays import parse_days
 from zhangdian.approval.workdays import ICalendarSettings
-from zhangdian.approval.workdays import MalformedDayLine
-from zhangdian.approval.workdays import WorkingCalendar
 from zhangdian.approval.workdays import check_day_lines
-from zhangdian.approval.workdays import parse_days
 from zope.i18nmessageid import Message
 from zope.interface import Invalid
 

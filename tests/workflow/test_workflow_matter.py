@@ -120,11 +120,11 @@ class TestMatterListChanges:
 
     def test_log_records_adds_edits_and_transitions(self, portal, matter_list):
         """Additions, edits and state changes are all logged in order."""
+        from zhangdian.approval.content.matter import IMatter
         from zhangdian.approval.subscribers.matter_changes import changes_of
         from zope.event import notify
         from zope.lifecycleevent import Attributes
         from zope.lifecycleevent import ObjectModifiedEvent
-        from zhangdian.approval.content.matter import IMatter
 
         matter = matter_list["jmss"]["xk-t-004"]
         with api.env.adopt_roles(["Manager"]):

@@ -5,9 +5,9 @@ end of an authorisation period takes effect at once; the role exists nowhere els
 """
 
 from borg.localrole.interfaces import ILocalRoleProvider
-from zhangdian.approval.applications import ROLE
-from zhangdian.approval.applications import cached_may_act
-from zhangdian.approval.applications import covering_approvers
+from zhangdian.approval.casework.security import ROLE
+from zhangdian.approval.casework.security import cached_may_act
+from zhangdian.approval.casework.security import covering_approvers
 from zhangdian.approval.content.application import IApplication
 from zope.component import adapter
 from zope.interface import implementer

@@ -10,8 +10,8 @@ from zhangdian.approval.certificates import is_ca
 from zhangdian.approval.certificates import load_trust_anchors
 from zhangdian.approval.errors import ApprovalError
 from zope import schema
-from zope.interface import Interface
 from zope.i18nmessageid import Message
+from zope.interface import Interface
 from zope.interface import Invalid
 from zope.schema.interfaces import ValidationError
 

@@ -1,39 +1,40 @@
 """Views of applications: the case page, the approver's queue and the public status lookup."""
 
 from plone import api
-from Products.Five.browser import BrowserView
-from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator as checkCSRF
+from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from urllib.parse import urlencode
 from zExceptions import BadRequest
 from zExceptions import NotFound
-from urllib.parse import urlencode
-from zope.i18n import translate
-
-import transaction
 from zhangdian.approval import _
-from zhangdian.approval.applications import OPEN_STATES
-from zhangdian.approval.audit import record_oversight_read
-from zhangdian.approval.applications import applications_for_queue
-from zhangdian.approval.applications import approver_statistics
-from zhangdian.approval.applications import checklist_problems
-from zhangdian.approval.applications import deadline_status
-from zhangdian.approval.applications import is_authorized_somewhere
-from zhangdian.approval.applications import application_for_holder
-from zhangdian.approval.applications import public_status
-from zhangdian.approval.authorizations import bureau_day
-from zhangdian.approval.decision_document import TITLES
-from zhangdian.approval.decisions import DECISIONS
-from zhangdian.approval.decisions import DOCUMENT_VIEW
-from zhangdian.approval.decisions import public_url
-from zhangdian.approval.settings import signing_setting
-from zhangdian.approval.signing.routes import is_offered
+from zhangdian.approval.audit.journal import record_oversight_read
 from zhangdian.approval.body import bad_field
 from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
+from zhangdian.approval.casework.decisions import DECISIONS
+from zhangdian.approval.casework.public import DOCUMENT_VIEW
+from zhangdian.approval.casework.public import application_for_holder
+from zhangdian.approval.casework.public import public_status
+from zhangdian.approval.casework.public import public_url
+from zhangdian.approval.casework.queue import applications_for_queue
+from zhangdian.approval.casework.queue import approver_statistics
+from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.documents.decision_document import TITLES
 from zhangdian.approval.errors import BadInput
+from zhangdian.approval.roster.queries import is_authorized_somewhere
+from zhangdian.approval.rules.application import OPEN_STATES
+from zhangdian.approval.rules.application import checklist_problems
+from zhangdian.approval.rules.deadlines import deadline_status
+from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.signing.decision import sign_with_server_token
+from zhangdian.approval.signing.routes import is_offered
+from zope.i18n import translate
+
+import transaction
+
 
 # Transitions whose form needs a text: the one-time notice or the refusal reason.
 NEEDS_TEXT = ("request_supplement", "refuse")

@@ -6,22 +6,23 @@ from plone.protect import CheckAuthenticator as checkCSRF
 from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
 from zhangdian.approval import _
-from zhangdian.approval.assessment import COLUMNS
-from zhangdian.approval.assessment import FIRST_YEAR
-from zhangdian.approval.assessment import LAST_YEAR
-from zhangdian.approval.assessment import UNFIT_REASON_REQUIRED
-from zhangdian.approval.assessment import annual_figures
-from zhangdian.approval.assessment import figures_pdf
-from zhangdian.approval.assessment import figures_xlsx
-from zhangdian.approval.assessment import mark_unfit
-from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.audit.evidence import evidence_bundle
+from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.audit.journal import record_oversight_read
+from zhangdian.approval.audit.journal import verify_journal
 from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
+from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.supervision.assessment import COLUMNS
+from zhangdian.approval.supervision.assessment import FIRST_YEAR
+from zhangdian.approval.supervision.assessment import LAST_YEAR
+from zhangdian.approval.supervision.assessment import UNFIT_REASON_REQUIRED
+from zhangdian.approval.supervision.assessment import annual_figures
+from zhangdian.approval.supervision.assessment import figures_pdf
+from zhangdian.approval.supervision.assessment import figures_xlsx
+from zhangdian.approval.supervision.assessment import mark_unfit
 from zope.i18n import translate
-from zhangdian.approval.audit import journal
-from zhangdian.approval.audit import record_oversight_read
-from zhangdian.approval.audit import verify_journal
-from zhangdian.approval.evidence import evidence_bundle
+
 
 PAGE_SIZE = 100
 

@@ -2,19 +2,19 @@
 
 from plone import api
 from plone.app.content.browser.content_status_modify import ContentStatusModifyView
-from Products.CMFCore.WorkflowCore import WorkflowException
-from plone.protect import CheckAuthenticator as checkCSRF
-from Products.Five.browser import BrowserView
 from plone.app.layout.viewlets import ViewletBase
+from plone.protect import CheckAuthenticator as checkCSRF
+from Products.CMFCore.WorkflowCore import WorkflowException
+from Products.Five.browser import BrowserView
+from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import BadRequest
 from zhangdian.approval import _
-from Products.statusmessages.interfaces import IStatusMessage
-from zhangdian.approval.authorizations import DASHBOARD_WINDOW_DAYS
-from zhangdian.approval.authorizations import approvers_without_current_authorization
-from zhangdian.approval.authorizations import bureau_day
-from zhangdian.approval.authorizations import expiring_soon
-from zhangdian.approval.authorizations import is_renewed
-from zhangdian.approval.authorizations import renew
+from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.roster.lifecycle import is_renewed
+from zhangdian.approval.roster.lifecycle import renew
+from zhangdian.approval.roster.queries import DASHBOARD_WINDOW_DAYS
+from zhangdian.approval.roster.queries import approvers_without_current_authorization
+from zhangdian.approval.roster.queries import expiring_soon
 
 import transaction
 

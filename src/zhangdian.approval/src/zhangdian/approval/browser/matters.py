@@ -2,19 +2,18 @@
 
 from plone import api
 from plone.batching import Batch
-from Products.ZCTextIndex.ParseTree import ParseError
 from Products.Five.browser import BrowserView
-from zhangdian.approval.content.matter_category import IMatterCategory
-from zhangdian.approval.flowchart import build_paths
 from zhangdian.approval import _
 from zhangdian.approval.body import whole_number
-from zhangdian.approval.flowchart import render_svg
+from zhangdian.approval.casework.public import MAX_QUERY_CHARS
+from zhangdian.approval.casework.public import published_matters
+from zhangdian.approval.content.matter_category import IMatterCategory
+from zhangdian.approval.documents.flowchart import build_paths
+from zhangdian.approval.documents.flowchart import render_svg
 from zhangdian.approval.subscribers.matter_changes import ANNOTATION_KEY
 from zhangdian.approval.vocabularies import MATERIAL_FORM_TITLES
 from zhangdian.approval.vocabularies import RISK_LEVEL_TITLES
 from zope.annotation.interfaces import IAnnotations
-
-import re
 
 
 CHANGE_TITLES = {
@@ -24,44 +23,10 @@ CHANGE_TITLES = {
     "suspend": _("change_suspend", default="Suspended"),
     "resume": _("change_resume", default="Resumed"),
 }
-MAX_QUERY_CHARS = 100
 # Above this many matters an unfiltered list shows its categories instead of every row.
 OVERVIEW_THRESHOLD = 200
 # Search results are shown a page at a time.
 PAGE_SIZE = 100
-CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$")
-
-
-def published_matters(container, text="", category=None, on_the_spot=False):
-    """Catalog query for the published matters under `container`, filtered."""
-    query = {
-        "portal_type": "Matter",
-        "review_state": "published",
-        "path": "/".join(container.getPhysicalPath()),
-        "sort_on": "matter_code",
-    }
-    if category:
-        query["matter_category"] = category
-    if on_the_spot:
-        query["on_the_spot"] = True
-    text = (text or "").strip()[:MAX_QUERY_CHARS]
-    if text:
-        if CODE_LIKE.match(text):
-            by_code = api.content.find(matter_code=text.upper(), **query)
-            if by_code:
-                return by_code
-        query["SearchableText"] = _searchable(text)
-    try:
-        return api.content.find(**query)
-    except ParseError:
-        # Nothing the text index can look for (punctuation only, stop words): no match.
-        return []
-
-
-def _searchable(text):
-    # Each word must match; a trailing * lets 食品经 find 食品经营.
-    words = [word for word in re.split(r"[\s\"()*]+", text) if word]
-    return " AND ".join(f"{word}*" for word in words) if words else ""
 
 
 class MatterListView(BrowserView):

@@ -1,18 +1,18 @@
 """Spreadsheet import and export views of the matter list."""
 
-from datetime import date
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zhangdian.approval import _
-from zhangdian.approval.spreadsheet import ImportReport
-from zhangdian.approval.spreadsheet import RowError
-from zhangdian.approval.spreadsheet import SpreadsheetError
-from zhangdian.approval.spreadsheet import export_table
-from zhangdian.approval.spreadsheet import import_rows
-from zhangdian.approval.spreadsheet import parse_table
-from zhangdian.approval.spreadsheet import read_table
-from zhangdian.approval.spreadsheet import to_csv
-from zhangdian.approval.spreadsheet import to_xlsx
+from zhangdian.approval.clock import today
+from zhangdian.approval.documents.spreadsheet import ImportReport
+from zhangdian.approval.documents.spreadsheet import RowError
+from zhangdian.approval.documents.spreadsheet import SpreadsheetError
+from zhangdian.approval.documents.spreadsheet import export_table
+from zhangdian.approval.documents.spreadsheet import import_rows
+from zhangdian.approval.documents.spreadsheet import parse_table
+from zhangdian.approval.documents.spreadsheet import read_table
+from zhangdian.approval.documents.spreadsheet import to_csv
+from zhangdian.approval.documents.spreadsheet import to_xlsx
 from zope.i18n import translate
 
 import transaction
@@ -39,7 +39,7 @@ class MattersExport(BrowserView):
             )
         encode, content_type = FORMATS[fmt]
         data = encode(export_table(self.context))
-        filename = f"matters-{date.today().isoformat()}.{fmt}"
+        filename = f"matters-{today().isoformat()}.{fmt}"
         response = self.request.response
         response.setHeader("Content-Type", content_type)
         response.setHeader("Content-Disposition", f'attachment; filename="{filename}"')

@@ -1,18 +1,17 @@
 """An approver authorisation (独立审批员授权): who may decide which matters, until when."""
 
-from dateutil.relativedelta import relativedelta
+from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
-from plone.dexterity.content import Item
 from zhangdian.approval import _
+from zhangdian.approval.certificates import CertificateError
+from zhangdian.approval.roster.certificates import certificate_message
+from zhangdian.approval.roster.certificates import vet_certificate
+from zhangdian.approval.rules.authorization import MAX_TERM
 from zope import schema
 from zope.interface import Invalid
 from zope.interface import implementer
 from zope.interface import invariant
-
-
-MAX_TERM = relativedelta(years=1)
-EXAM_PASS_MARK = 60
 
 
 class IApproverAuthorization(model.Schema):
@@ -111,11 +110,6 @@ class IApproverAuthorization(model.Schema):
         blob = getattr(data, "certificate", None)
         if blob is None:
             return
-        # Imported here: the rules module imports this schema.
-        from zhangdian.approval.authorizations import certificate_message
-        from zhangdian.approval.authorizations import vet_certificate
-        from zhangdian.approval.certificates import CertificateError
-
         try:
             vet_certificate(blob.data, getattr(data, "approver", None))
         except CertificateError as error:

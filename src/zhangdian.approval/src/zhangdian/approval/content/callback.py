@@ -1,8 +1,11 @@
 """A satisfaction call-back (回访) on a decided case: ratings, complaint flag, comments."""
 
+from plone import api
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from zhangdian.approval import _
+from zhangdian.approval.casework.public import find_application
+from zhangdian.approval.rules.application import DECIDED_STATES
 from zope import schema
 from zope.interface import Invalid
 from zope.interface import implementer
@@ -13,11 +16,6 @@ RATING = {"min": 1, "max": 5}
 
 def check_decided_case(value):
     """The number of a decided application."""
-    # Imported here: the applications module imports content schemas at load time.
-    from zhangdian.approval.applications import DECIDED_STATES
-    from zhangdian.approval.applications import find_application
-    from plone import api
-
     application = find_application((value or "").strip().upper())
     if application is None or api.content.get_state(application) not in DECIDED_STATES:
         raise Invalid(

@@ -2,7 +2,7 @@
 
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.dxcontent import SerializeFolderToJson
-from zhangdian.approval.audit import record_oversight_read
+from zhangdian.approval.audit.journal import record_oversight_read
 from zhangdian.approval.content.application import IApplication
 from zhangdian.approval.interfaces import IBrowserLayer
 from zope.component import adapter

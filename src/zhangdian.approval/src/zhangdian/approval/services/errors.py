@@ -5,8 +5,8 @@ request. Services simply raise: the publisher aborts the transaction of a reques
 raised (after this view has rendered the answer), so a refused request stores nothing.
 """
 
-from plone.rest.interfaces import ICORSPolicy
 from plone.rest.interfaces import IAPIRequest
+from plone.rest.interfaces import ICORSPolicy
 from Products.Five.browser import BrowserView
 from zhangdian.approval.errors import ApprovalError
 from zope.component import adapter

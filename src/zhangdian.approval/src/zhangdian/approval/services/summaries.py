@@ -1,8 +1,8 @@
 """JSON summaries shared by the authorisation and application endpoints."""
 
 from plone import api
-from zhangdian.approval.applications import deadline_status
-from zhangdian.approval.authorizations import is_current
+from zhangdian.approval.rules.authorization import is_current
+from zhangdian.approval.rules.deadlines import deadline_status
 
 
 def authorization_summary(authorization, at=None):

@@ -4,22 +4,22 @@ Every handler may run again on a site the bureau has been using: it adds what is
 and never changes what exists (passwords, matters, authorisations, applications).
 """
 
+from DateTime import DateTime
 from datetime import date
 from dateutil.relativedelta import relativedelta
-from DateTime import DateTime
 from pathlib import Path
 from plone import api
-from zhangdian.approval.applications import register_application
-from zhangdian.approval.authorizations import authorizations_of
-from zhangdian.approval.authorizations import bureau_day
-from zhangdian.approval.demo_provisioning import provision
-from zhangdian.approval.setuphandlers import APPLICATIONS_ID
-from zhangdian.approval.setuphandlers import ROSTER_ID
 from zhangdian.approval import logger
+from zhangdian.approval.casework.registration import register_application
+from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.documents.spreadsheet import import_rows
+from zhangdian.approval.documents.spreadsheet import parse_table
+from zhangdian.approval.documents.spreadsheet import read_table
+from zhangdian.approval.rules.authorization import authorizations_of
+from zhangdian.approval.setuphandlers import APPLICATIONS_ID
 from zhangdian.approval.setuphandlers import MATTER_LIST_ID
-from zhangdian.approval.spreadsheet import import_rows
-from zhangdian.approval.spreadsheet import parse_table
-from zhangdian.approval.spreadsheet import read_table
+from zhangdian.approval.setuphandlers import ROSTER_ID
+from zhangdian.approval.setuphandlers.demo_provisioning import provision
 
 
 DEMO_PASSWORD = "zhangdian-demo"  # noqa: S105 - documented demo password, demo profile only

@@ -1,8 +1,8 @@
 """What anyone may learn about a decision PDF: intact, who signed it, and the portal's record."""
 
 from plone import api
-from zhangdian.approval.applications import application_for_holder
-from zhangdian.approval.decisions import approver_name
+from zhangdian.approval.casework.decisions import approver_name
+from zhangdian.approval.casework.public import application_for_holder
 from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.signing.decision import verify_signed_decision
 from zope.globalrequest import getRequest

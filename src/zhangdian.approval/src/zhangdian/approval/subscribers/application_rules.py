@@ -9,22 +9,22 @@ supplement notice.
 from plone import api
 from plone.namedfile.utils import safe_basename
 from zhangdian.approval import _
-from zhangdian.approval.applications import decision_problems
-from zhangdian.approval.applications import due_date_from
-from zhangdian.approval.applications import forget_cached_verdicts
-from zhangdian.approval.applications import may_act
-from zhangdian.approval.applications import now
-from zhangdian.approval.applications import resume_clock
-from zhangdian.approval.applications import start_clock
-from zhangdian.approval.applications import stop_clock
-from zhangdian.approval.authorizations import bureau_day
-from zhangdian.approval.decisions import DECISIONS
-from zhangdian.approval.decisions import store_decision_document
-from zhangdian.approval.decisions import notify_applicant
-from zhangdian.approval.numbering import allocate_number
+from zhangdian.approval.casework.decisions import DECISIONS
+from zhangdian.approval.casework.decisions import decision_problems
+from zhangdian.approval.casework.decisions import store_decision_document
+from zhangdian.approval.casework.notices import notify_applicant
+from zhangdian.approval.casework.numbering import allocate_number
+from zhangdian.approval.casework.security import forget_cached_verdicts
+from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.clock import now
+from zhangdian.approval.rules.application import may_act
+from zhangdian.approval.rules.deadlines import due_date_from
+from zhangdian.approval.rules.deadlines import resume_clock
+from zhangdian.approval.rules.deadlines import start_clock
+from zhangdian.approval.rules.deadlines import stop_clock
+from zhangdian.approval.rules.workdays import CalendarNotMaintained
 from zhangdian.approval.signing.decision import SignedDecision
 from zhangdian.approval.subscribers.authorization_rules import refuse_transition
-from zhangdian.approval.workdays import CalendarNotMaintained
 
 
 NOTICES = {

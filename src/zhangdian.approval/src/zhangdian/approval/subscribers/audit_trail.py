@@ -1,7 +1,7 @@
 """Append decision-relevant events to the audit journal (see zhangdian.approval.audit)."""
 
 from plone import api
-from zhangdian.approval import audit
+from zhangdian.approval.audit import journal
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import load_trust_anchors
@@ -28,7 +28,7 @@ def application_transitioned(application, event):
     if signed is not None:
         after["document_sha256"] = application.signature["document_sha256"]
         after["authorization"] = signed.authorization_uid
-    audit.record(
+    journal.record(
         f"application.{event.transition.getId()}",
         target=application.number,
         before=before,
@@ -39,7 +39,7 @@ def application_transitioned(application, event):
 
 def application_submitted(application, event):
     """Journal a new application."""
-    audit.record(
+    journal.record(
         "application.submitted",
         target=application.number,
         after={"matter": application.matter, "channel": application.channel},
@@ -51,7 +51,7 @@ def authorization_transitioned(authorization, event):
     if event.transition is None:
         return
     before, after = _state_change(event)
-    audit.record(
+    journal.record(
         f"authorization.{event.transition.getId()}",
         target=_authorization_target(authorization),
         before=before,
@@ -68,7 +68,7 @@ def authorization_modified(authorization, event):
         if IAttributes.providedBy(description)
         for name in description.attributes
     )
-    audit.record(
+    journal.record(
         "authorization.modified",
         target=_authorization_target(authorization),
         after={name: _field_value(authorization, name) for name in fields},
@@ -78,7 +78,7 @@ def authorization_modified(authorization, event):
 
 def authorization_added(authorization, event):
     """Journal a new authorisation period."""
-    audit.record(
+    journal.record(
         "authorization.created",
         target=_authorization_target(authorization),
         after={
@@ -107,7 +107,7 @@ def setting_changed(event):
     name = getattr(event.record, "__name__", "") or ""
     if not name.startswith((f"{SIGNING_PREFIX}.", f"{CALENDAR_PREFIX}.")):
         return
-    audit.record(
+    journal.record(
         "settings.changed",
         target=name,
         before=_journalled_value(name, event.oldValue),

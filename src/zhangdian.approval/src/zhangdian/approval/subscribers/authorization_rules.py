@@ -6,10 +6,10 @@ which plone.restapi's @workflow returns as a 400 message and the UI shows to the
 
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zhangdian.approval import _
-from zhangdian.approval.applications import bring_security_in_line
-from zhangdian.approval.authorizations import bind_certificate
-from zhangdian.approval.authorizations import period_state
-from zhangdian.approval.authorizations import qualification_problems
+from zhangdian.approval.casework.security import bring_security_in_line
+from zhangdian.approval.roster.certificates import bind_certificate
+from zhangdian.approval.rules.authorization import period_state
+from zhangdian.approval.rules.authorization import qualification_problems
 from zope.globalrequest import getRequest
 from zope.i18n import translate
 

@@ -5,11 +5,11 @@ them, kept on the matter list so the history page never has to wake every matter
 """
 
 from BTrees.OOBTree import OOBTree
-from datetime import datetime
 from datetime import UTC
+from datetime import datetime
 from plone import api
 from plone.uuid.interfaces import IUUID
-from zhangdian.approval import audit
+from zhangdian.approval.audit import journal
 from zhangdian.approval.content.matter_list import IMatterList
 from zope.annotation.interfaces import IAnnotations
 
@@ -51,7 +51,7 @@ def record(matter, action, fields=()):
         "actor": api.user.get_current().getId(),
         "fields": tuple(fields),
     }
-    audit.record(
+    journal.record(
         f"matter.{action}",
         target=matter.code,
         after={"title": matter.title, "fields": list(fields)},

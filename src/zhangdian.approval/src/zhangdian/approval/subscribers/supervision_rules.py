@@ -1,8 +1,8 @@
 """Spot checks draw their sample when created; call-backs are checked and journalled."""
 
-from zhangdian.approval import audit
+from zhangdian.approval.audit import journal
 from zhangdian.approval.content.callback import check_decided_case
-from zhangdian.approval.supervision import draw_spot_check
+from zhangdian.approval.supervision.spot_checks import draw_spot_check
 
 
 def spot_check_added(spot_check, event):
@@ -13,7 +13,7 @@ def spot_check_added(spot_check, event):
 def callback_added(callback, event):
     """Refuse a call-back on an undecided case (whatever created it) and journal it."""
     check_decided_case(callback.application)
-    audit.record(
+    journal.record(
         "callback.recorded",
         target=callback.application,
         after={

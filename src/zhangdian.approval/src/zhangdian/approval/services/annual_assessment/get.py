@@ -2,11 +2,11 @@
 
 from plone.restapi.services import Service
 from zhangdian.approval import _
-from zhangdian.approval.assessment import COLUMNS
-from zhangdian.approval.assessment import FIRST_YEAR
-from zhangdian.approval.assessment import LAST_YEAR
-from zhangdian.approval.assessment import annual_figures
 from zhangdian.approval.body import int_param
+from zhangdian.approval.supervision.assessment import COLUMNS
+from zhangdian.approval.supervision.assessment import FIRST_YEAR
+from zhangdian.approval.supervision.assessment import LAST_YEAR
+from zhangdian.approval.supervision.assessment import annual_figures
 
 
 class AnnualAssessmentGet(Service):

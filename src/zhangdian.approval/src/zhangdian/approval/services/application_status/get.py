@@ -3,7 +3,7 @@
 from plone import api
 from plone.restapi.services import Service
 from zhangdian.approval import _
-from zhangdian.approval.applications import public_status
+from zhangdian.approval.casework.public import public_status
 from zhangdian.approval.errors import BadInput
 from zhangdian.approval.errors import NothingFound
 

@@ -4,12 +4,12 @@ from plone import api
 from plone.restapi.batching import HypermediaBatch
 from plone.restapi.services import Service
 from zhangdian.approval import _
-from zhangdian.approval.applications import OPEN_STATES
-from zhangdian.approval.applications import applications_for_queue
-from zhangdian.approval.applications import approver_statistics
-from zhangdian.approval.applications import is_authorized_somewhere
 from zhangdian.approval.body import check_batching
+from zhangdian.approval.casework.queue import applications_for_queue
+from zhangdian.approval.casework.queue import approver_statistics
 from zhangdian.approval.errors import BadInput
+from zhangdian.approval.roster.queries import is_authorized_somewhere
+from zhangdian.approval.rules.application import OPEN_STATES
 from zhangdian.approval.services.summaries import application_summary
 
 

@@ -2,9 +2,10 @@
 
 from plone.restapi.services import Service
 from zhangdian.approval import _
-from zhangdian.approval.audit import journal
-from zhangdian.approval.audit import verify_journal
+from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.audit.journal import verify_journal
 from zhangdian.approval.body import int_param
+
 
 MAX_PAGE = 500
 

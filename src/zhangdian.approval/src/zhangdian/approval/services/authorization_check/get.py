@@ -3,10 +3,10 @@
 from plone import api
 from plone.restapi.services import Service
 from zhangdian.approval import _
-from zhangdian.approval.authorizations import may_decide
 from zhangdian.approval.content.matter import find_matter_by_code
 from zhangdian.approval.errors import BadInput
 from zhangdian.approval.errors import NothingFound
+from zhangdian.approval.rules.authorization import may_decide
 from zhangdian.approval.services.summaries import authorization_summary
 from zope.i18n import translate
 

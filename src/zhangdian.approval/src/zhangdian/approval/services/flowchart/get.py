@@ -1,7 +1,7 @@
 """GET @flowchart: the flowchart of a matter as an SVG document."""
 
 from plone.restapi.services import Service
-from zhangdian.approval.flowchart import render_svg
+from zhangdian.approval.documents.flowchart import render_svg
 
 
 class FlowchartGet(Service):

@@ -4,7 +4,7 @@ from plone import api
 from plone.restapi.batching import HypermediaBatch
 from plone.restapi.services import Service
 from zhangdian.approval.body import check_batching
-from zhangdian.approval.browser.matters import published_matters
+from zhangdian.approval.casework.public import published_matters
 from zhangdian.approval.content.matter_list import IMatterList
 from zhangdian.approval.vocabularies import RISK_LEVEL_TITLES
 from zope.i18n import translate

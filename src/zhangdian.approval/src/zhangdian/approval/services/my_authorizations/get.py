@@ -2,7 +2,7 @@
 
 from plone import api
 from plone.restapi.services import Service
-from zhangdian.approval.authorizations import authorizations_of
+from zhangdian.approval.rules.authorization import authorizations_of
 from zhangdian.approval.services.summaries import authorization_summary
 
 

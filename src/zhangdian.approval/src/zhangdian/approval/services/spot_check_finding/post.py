@@ -7,7 +7,7 @@ from zhangdian.approval.body import bad_field
 from zhangdian.approval.body import json_object
 from zhangdian.approval.body import text_field
 from zhangdian.approval.errors import BadInput
-from zhangdian.approval.supervision import record_finding
+from zhangdian.approval.supervision.spot_checks import record_finding
 from zope.interface import alsoProvides
 
 

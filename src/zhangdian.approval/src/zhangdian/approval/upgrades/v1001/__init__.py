@@ -2,6 +2,7 @@
 
 from zhangdian.approval.setuphandlers import create_applications_folder
 
+
 PROFILE = "profile-zhangdian.approval:default"
 
 

@@ -23,6 +23,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from zhangdian.approval import _
 from zhangdian.approval.errors import ApprovalError
+from zhangdian.approval.rules.identifiers import resident_id_check_character
+from zhangdian.approval.rules.identifiers import social_credit_check_character
 
 import hashlib
 import os
@@ -98,12 +100,10 @@ NO_LINE_END = frozenset("（《「『【〔“‘([{")
 _NUMBER = re.compile(r"^[A-Z]+-(\d{4})-(\d+)$")
 # Runs of printable ASCII (numbers, codes, URLs) stay together where the line allows.
 _TOKEN = re.compile(r"[!-~]+|.", re.DOTALL)
-# GB 32100-2015 (unified social credit code) and GB 11643-1999 (citizen ID number) check digits.
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# The forms of a unified social credit code (GB 32100-2015) and a citizen ID number
+# (GB 11643-1999); their check characters come from rules.identifiers.
 _USCC = re.compile(r"^[1-9A-HNY][0-9A-Z][0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}$")
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ID_NUMBER = re.compile(r"^[1-9][0-9]{16}[0-9X]$")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _SINGLE_LINE = (
     "bureau_name",
     "application_number",
@@ -195,17 +195,10 @@ def chinese_date(day: date) -> str:
 def identifier_label(identifier: str) -> str:
     """统一社会信用代码 or 身份证件号码 when the check digit proves which, else 证件号码."""
     value = identifier.strip().upper()
-    if _ID_NUMBER.match(value):
-        total = sum(int(digit) * weight for digit, weight in zip(value, _ID_WEIGHTS, strict=False))
-        if "10X98765432"[total % 11] == value[-1]:
-            return "身份证件号码"
-    if _USCC.match(value):
-        total = sum(
-            _USCC_ALPHABET.index(char) * weight
-            for char, weight in zip(value, _USCC_WEIGHTS, strict=False)
-        )
-        if _USCC_ALPHABET[-total % 31] == value[-1]:
-            return "统一社会信用代码"
+    if _ID_NUMBER.match(value) and resident_id_check_character(value[:-1]) == value[-1]:
+        return "身份证件号码"
+    if _USCC.match(value) and social_credit_check_character(value[:-1]) == value[-1]:
+        return "统一社会信用代码"
     return "证件号码"
 
 

@@ -12,10 +12,10 @@ from datetime import datetime
 from datetime import time
 from plone import api
 from zhangdian.approval import _
-from zhangdian.approval import audit
-from zhangdian.approval.applications import DECIDED_STATES
-from zhangdian.approval.authorizations import BUREAU_TIMEZONE
+from zhangdian.approval.audit import journal
+from zhangdian.approval.clock import BUREAU_TIMEZONE
 from zhangdian.approval.errors import Refused
+from zhangdian.approval.rules.application import DECIDED_STATES
 
 import math
 import random
@@ -87,7 +87,7 @@ def draw_spot_check(spot_check):
     if not spot_check.seed:
         spot_check.seed = f"{random.SystemRandom().getrandbits(64):016x}"
     spot_check.sample = draw(decided_in(spot_check.quarter), spot_check.share, spot_check.seed)
-    audit.record(
+    journal.record(
         "spotcheck.drawn",
         target=spot_check.quarter,
         after={"seed": spot_check.seed, "share": spot_check.share, "sample": spot_check.sample},
@@ -129,5 +129,5 @@ def record_finding(spot_check, number, finding, inspector=None, **details):
     findings = dict(spot_check.findings or {})
     findings[number] = entry
     spot_check.findings = findings
-    audit.record(f"spotcheck.{finding}", target=number, after=entry)
+    journal.record(f"spotcheck.{finding}", target=number, after=entry)
     return entry

@@ -1,7 +1,7 @@
 """Readable application numbers and the applicant's random query code."""
 
 from plone import api
-from zhangdian.approval.authorizations import bureau_day
+from zhangdian.approval.clock import bureau_day
 
 import secrets
 

@@ -7,8 +7,8 @@ entries and a manifest with the SHA-256 of every file and the journal head at ex
 
 from io import BytesIO
 from plone import api
-from zhangdian.approval.audit import journal
-from zhangdian.approval.audit import verify_journal
+from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.audit.journal import verify_journal
 
 import base64
 import hashlib

@@ -9,9 +9,9 @@ from dataclasses import field
 from plone import api
 from plone.i18n.normalizer.interfaces import IIDNormalizer
 from zhangdian.approval import _
+from zhangdian.approval.content.matter import MATTER_CODE_PATTERN
 from zhangdian.approval.content.matter import IMatter
 from zhangdian.approval.content.matter import InvalidMatterCode
-from zhangdian.approval.content.matter import MATTER_CODE_PATTERN
 from zhangdian.approval.content.matter import PromisedExceedsStatutory
 from zhangdian.approval.content.matter import check_time_limits
 from zhangdian.approval.content.matter import find_matter_by_code

@@ -2,20 +2,19 @@
 
 from io import BytesIO
 from plone import api
-from zhangdian.approval import _
-from zhangdian.approval.applications import DECIDED_STATES
-from zhangdian.approval.applications import decided_on_time
-from zhangdian.approval.authorizations import ACTIVE
-from zhangdian.approval.authorizations import authorizations_of
-from zhangdian.approval.authorizations import bureau_day
-from zhangdian.approval.workdays import bureau_calendar
-
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from zhangdian.approval.decision_document import font_name
-from zhangdian.approval.decisions import BUREAU_NAME
+from zhangdian.approval import _
+from zhangdian.approval.casework.decisions import BUREAU_NAME
+from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.documents.decision_document import font_name
+from zhangdian.approval.rules.application import DECIDED_STATES
+from zhangdian.approval.rules.authorization import ACTIVE
+from zhangdian.approval.rules.authorization import authorizations_of
+from zhangdian.approval.rules.deadlines import decided_on_time
+from zhangdian.approval.workdays import bureau_calendar
 
 import openpyxl
 

@@ -17,13 +17,13 @@ from datetime import datetime
 from persistent import Persistent
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
+from zhangdian.approval.clock import now
 from zhangdian.approval.signing.timestamps import timestamper
 from zope.annotation.interfaces import IAnnotations
 from zope.interface import alsoProvides
 
 import asyncio
 import base64
-
 import hashlib
 import json
 
@@ -80,7 +80,7 @@ def record(action, target="", before=None, after=None, fingerprint=None, actor=N
     sequence = log.length + 1
     entry = {
         "seq": sequence,
-        "at": (at or datetime.now().astimezone()).isoformat(),
+        "at": (at or now()).isoformat(),
         "actor": actor or "anonymous",
         "action": action,
         "target": target,
@@ -173,7 +173,7 @@ def anchor_head(timestamp=None):
     log = journal()
     if log.length == 0:
         return None
-    anchor = {"hash": log.head, "at": datetime.now().astimezone().isoformat(), "token": None}
+    anchor = {"hash": log.head, "at": now().isoformat(), "token": None}
     if timestamp is not None:
         anchor["token"] = timestamp(bytes.fromhex(log.head))
     log.anchors[log.length] = anchor

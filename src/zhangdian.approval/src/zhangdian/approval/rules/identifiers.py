@@ -1,10 +1,9 @@
 """Check characters of applicants' identifiers: social credit codes and resident ID numbers."""
 
 from datetime import date
-from datetime import datetime
 from zhangdian.approval import _
+from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.errors import ApprovalError
-from zoneinfo import ZoneInfo
 
 import unicodedata
 
@@ -19,7 +18,6 @@ RESIDENT_ID_CHECK_CHARACTERS = "0123456789X"
 DIGITS = "0123456789"
 
 IDENTIFIER_LENGTH = 18
-CHINA_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
 class InvalidIdentifier(ApprovalError, ValueError):
@@ -97,7 +95,7 @@ def check_resident_id(value: str, today: date | None = None) -> str:
         )
     if today is None:
         # A birth date is "in the future" by the calendar in China, not the server's.
-        today = datetime.now(CHINA_TIMEZONE).date()
+        today = bureau_day()
     birth = number[6:14]
     try:
         born = date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))

@@ -1,67 +1,14 @@
-"""The decision document of an application, and the e-mails that keep the applicant informed."""
+"""The e-mails that keep the applicant informed: accepted, supplement needed, decided."""
 
 from plone import api
-from plone.namedfile.file import NamedBlobFile
-from urllib.parse import urlencode
-from zhangdian.approval.authorizations import bureau_day
-from zhangdian.approval.decision_document import DecisionData
+from zhangdian.approval.casework.decisions import BUREAU_NAME
+from zhangdian.approval.casework.public import STATUS_VIEW
+from zhangdian.approval.casework.public import public_url
 
 import logging
 
 
 logger = logging.getLogger(__name__)
-
-BUREAU_NAME = "淄博市张店区行政审批服务局"
-# transition → the decision it records
-DECISIONS = {"approve": "approved", "refuse": "refused"}
-STATUS_VIEW = "@@application-status"
-DOCUMENT_VIEW = "@@decision-document"
-
-
-def public_url(view, application, with_code=False):
-    """The public address of `view` for this application (number, and query code if asked)."""
-    query = {"number": application.number}
-    if with_code:
-        query["code"] = application.query_code
-    return f"{api.portal.get().absolute_url()}/{view}?{urlencode(query)}"
-
-
-def approver_name(userid):
-    """The approver's full name as printed on the decision, else the user id."""
-    user = api.user.get(userid=userid)
-    return (user.getProperty("fullname") if user else "") or userid
-
-
-def decision_data(application, decision, reason, approver, at=None):
-    """What the decision document of `application` says, decided by `approver` at `at`."""
-    matter = application.matter_object()
-    return DecisionData(
-        bureau_name=BUREAU_NAME,
-        application_number=application.number,
-        applicant_name=application.applicant_name,
-        applicant_identifier=application.applicant_identifier,
-        matter_code=application.matter,
-        matter_name=matter.title,
-        legal_basis=matter.legal_basis or "",
-        decision=decision,
-        reason=reason or "",
-        decided_on=bureau_day(at),
-        approver_name=approver_name(approver),
-        verify_url=public_url(STATUS_VIEW, application),
-        query_code=application.query_code,
-    )
-
-
-def store_decision_document(application, pdf):
-    """Keep the decision PDF with the application."""
-    application.decision_document = NamedBlobFile(
-        data=pdf,
-        contentType="application/pdf",
-        filename=f"{application.number}-decision.pdf",
-    )
-
-
-# E-mails to the applicant
 
 
 def applicant_email(application):

@@ -1,0 +1,1 @@
+"""Casework: registering, numbering, queueing, securing and deciding applications."""

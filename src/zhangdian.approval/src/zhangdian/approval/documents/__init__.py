@@ -1,0 +1,1 @@
+"""Documents the bureau produces or reads: decisions (PDF), flowcharts (SVG), matter lists."""

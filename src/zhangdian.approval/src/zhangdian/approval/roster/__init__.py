@@ -1,0 +1,1 @@
+"""The approver roster: authorisation lifecycle, reminders, certificate binding, queries."""

@@ -1,0 +1,1 @@
+"""Supervision of the approvers: quarterly spot checks and the annual assessment."""
