@@ -156,9 +156,12 @@ test: install system-deps ## Install what is missing and run the whole test suit
 	$(BIN)/pytest tests $(PYTEST_ARGS)
 
 # No Chromium and no PostgreSQL: the runtime packages only (SoftHSM2 for the tokens).
+# Two workers (pytest-xdist), one per core: each sets up its own Plone layers and SoftHSM
+# tokens; every port the tests open is picked free, so the workers never meet.
+FAST_WORKERS ?= 2
 .PHONY: test-fast
-test-fast: install runtime-deps ## Every test but the browser journeys and the storage clusters
-	$(BIN)/pytest tests -m "not browser and not storage" $(PYTEST_ARGS)
+test-fast: install runtime-deps ## Every test but the browser journeys and the storage clusters, on FAST_WORKERS processes
+	$(BIN)/pytest tests -m "not browser and not storage" -n $(FAST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: coverage
 coverage: install system-deps ## The whole suite with line coverage of the add-on (missing lines)

@@ -10,6 +10,7 @@ from tests.application.test_application_restapi import submit
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import PIN
 from tests.helpers.approval import poppler
+from tests.helpers.approval import submitted_and_accepted
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.browser.applications import ApprovalQueueView
 from zhangdian.approval.signing import decision
@@ -21,6 +22,7 @@ import base64
 import pytest
 import re
 import requests
+import socket
 import transaction
 
 
@@ -346,3 +348,34 @@ class TestConflictRetry:
         ]
         assert len(decisions) == 1
         assert decisions[0]["fingerprint"] == signed.signer_fingerprint
+
+
+@pytest.fixture
+def mail_server_down(functional_portal):
+    """The portal's MailHost pointed at a loopback port where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    api.portal.set_registry_record("plone.email_from_address", "bureau@zhangdian.example.cn")
+    api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
+    api.portal.set_registry_record("plone.smtp_port", port)
+    mailhost = functional_portal.MailHost
+    mailhost.smtp_host, mailhost.smtp_port = "127.0.0.1", port
+    with api.env.adopt_roles(["Manager"]):
+        api.user.get(userid="member").setMemberProperties({"email": "member@example.org"})
+    transaction.commit()
+
+
+class TestMailServerDown:
+    """The applicant's notice is sent after the commit: a dead mail server undoes nothing."""
+
+    def test_acceptance_stands(
+        self, functional_portal, functional_granted, user_request, mail_server_down, clock, caplog
+    ):
+        """Accepting answers 200 and the application stays accepted; the failure is logged."""
+        clock("2026-03-02")
+        url = submitted_and_accepted(functional_portal, user_request)
+        transaction.begin()
+        application = functional_portal["applications"][url.rsplit("/", 1)[-1]]
+        assert api.content.get_state(application) == "accepted"
+        assert "Could not e-mail member@example.org" in caplog.text

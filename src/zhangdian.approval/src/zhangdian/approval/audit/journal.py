@@ -18,11 +18,11 @@ from persistent import Persistent
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from zhangdian.approval.clock import now
+from zhangdian.approval.signing.asyncio_bridge import run_sync
 from zhangdian.approval.signing.timestamps import timestamper
 from zope.annotation.interfaces import IAnnotations
 from zope.interface import alsoProvides
 
-import asyncio
 import base64
 import hashlib
 import json
@@ -162,7 +162,7 @@ def tsa_timestamp(url):
     """A function that gets a timestamp token (base64 DER) over a SHA-256 digest from `url`."""
 
     def timestamp(digest):
-        token = asyncio.run(timestamper(url).async_timestamp(digest, "sha256"))
+        token = run_sync(timestamper(url).async_timestamp(digest, "sha256"))
         return base64.b64encode(token.dump()).decode("ascii")
 
     return timestamp

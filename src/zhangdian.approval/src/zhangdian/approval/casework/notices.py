@@ -6,6 +6,7 @@ from zhangdian.approval.casework.public import STATUS_VIEW
 from zhangdian.approval.casework.public import public_url
 
 import logging
+import transaction
 
 
 logger = logging.getLogger(__name__)
@@ -56,15 +57,28 @@ def notice_text(application, event):
 
 
 def notify_applicant(application, event):
-    """E-mail the applicant about `event`; a mail failure never undoes the decision."""
+    """E-mail the applicant about `event` once it is committed; a mail failure undoes nothing.
+
+    Plone's MailHost joins the transaction and asks the SMTP server in its vote, so a mail
+    server that is down would abort the acceptance or the signed decision with it. The mail
+    is therefore sent after the commit, and only if the commit succeeded.
+    """
     address = applicant_email(application)
     if not address:
         return False
     subject, body = notice_text(application, event)
+    transaction.get().addAfterCommitHook(
+        _send_if_committed, args=(address, subject, body, application.number)
+    )
+    return True
+
+
+def _send_if_committed(committed, address, subject, body, number):
+    """Send the notice now that the change it tells of is stored; log a failure."""
+    if not committed:
+        return
     try:
-        api.portal.send_email(recipient=address, subject=subject, body=body)
+        api.portal.send_email(recipient=address, subject=subject, body=body, immediate=True)
     except Exception:
         # The state change is what counts; the status page shows it in any case.
-        logger.exception("Could not e-mail %s about %s", address, application.number)
-        return False
-    return True
+        logger.exception("Could not e-mail %s about %s", address, number)

@@ -5,8 +5,6 @@ that page as the field's appearance.
 """
 
 from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
 from io import BytesIO
 from pyhanko.pdf_utils import content
 from pyhanko.pdf_utils import layout
@@ -17,6 +15,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from zhangdian.approval.clock import BUREAU_TIMEZONE
 
 import os
 import threading
@@ -30,8 +29,8 @@ _FALLBACK_FONT = "STSong-Light"
 _EMBEDDED_FONT = "ZhangdianSignatureFont"
 # Used only when the field already exists and its size is decided by the document.
 DEFAULT_APPEARANCE_SIZE = (180, 70)
-# China has no daylight saving time; the approver reads the time of the bureau.
-BUREAU_TIME = timezone(timedelta(hours=8), "UTC+8")
+# The stamp shows the bureau's time (clock.now()) and says which zone that is.
+STAMP_ZONE = "UTC+8"
 
 _font_lock = threading.Lock()
 _registered_font: str | None = None
@@ -79,7 +78,7 @@ def _appearance_pdf(signer_name: str, signed_at: datetime, size) -> bytes:
     lines = [
         ("数字签名 Digitally signed", 0.16),
         (signer_name, 0.24),
-        (signed_at.strftime("%Y-%m-%d %H:%M:%S ") + BUREAU_TIME.tzname(None), 0.13),
+        (signed_at.astimezone(BUREAU_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S ") + STAMP_ZONE, 0.13),
     ]
     total = sum(height * share for _, share in lines) * 1.3
     baseline = (height + total) / 2

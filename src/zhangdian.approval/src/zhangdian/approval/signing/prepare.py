@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding
 from dataclasses import dataclass
-from datetime import datetime
 from io import BytesIO
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -32,9 +31,10 @@ from pyhanko.sign import signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.timestamps import TimestampRequestError
-from zhangdian.approval.signing.appearance import BUREAU_TIME
+from zhangdian.approval.clock import now
 from zhangdian.approval.signing.appearance import DEFAULT_APPEARANCE_SIZE
 from zhangdian.approval.signing.appearance import appearance_style
+from zhangdian.approval.signing.asyncio_bridge import run_sync
 from zhangdian.approval.signing.errors import FieldAlreadySigned
 from zhangdian.approval.signing.errors import NoTimestampRoom
 from zhangdian.approval.signing.errors import SignatureRejected
@@ -46,8 +46,6 @@ from zhangdian.approval.signing.state import digest_hash
 from zhangdian.approval.signing.state import dump_state
 from zhangdian.approval.signing.state import load_state
 from zhangdian.approval.signing.timestamps import timestamper
-
-import asyncio
 
 
 DEFAULT_FIELD_NAME = "ApproverSignature"
@@ -76,14 +74,14 @@ def prepare(
     timestamp_url: str | None = None,
 ) -> PreparedSignature:
     """Prepare `pdf_bytes` for a PAdES signature by `certificate` (see the module docstring)."""
-    return asyncio.run(
+    return run_sync(
         _prepare(pdf_bytes, certificate, field_name, box, page, reason, location, timestamp_url)
     )
 
 
 def complete(state: bytes, signature_value: bytes, *, timestamp_url: str | None = None) -> bytes:
     """The signed PDF, or SignatureRejected if `signature_value` does not verify."""
-    return asyncio.run(_complete(state, signature_value, timestamp_url))
+    return run_sync(_complete(state, signature_value, timestamp_url))
 
 
 async def _prepare(pdf_bytes, certificate, field_name, box, page, reason, location, tsa_url):
@@ -104,7 +102,7 @@ async def _prepare(pdf_bytes, certificate, field_name, box, page, reason, locati
         raise FieldAlreadySigned(field_name)
     visible = existing is not None or box is not None
     size = DEFAULT_APPEARANCE_SIZE if box is None else (box[2] - box[0], box[3] - box[1])
-    signed_at = datetime.now(BUREAU_TIME)
+    signed_at = now()
     pdf_signer = signers.PdfSigner(
         signers.PdfSignatureMetadata(
             field_name=field_name,

@@ -44,8 +44,7 @@ from zhangdian.approval.certificates import describe
 from zhangdian.approval.certificates import is_ca
 from zhangdian.approval.certificates import key_type
 from zhangdian.approval.certificates import public_key
-
-import asyncio
+from zhangdian.approval.signing.asyncio_bridge import run_sync
 
 
 _SIGNING_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
@@ -77,7 +76,7 @@ def check_signing_certificate(
     at: datetime | None = None,
 ) -> CertificateInfo:
     """Describe `cert` if an approver may bind it at `at` (default now); else CertificateError."""
-    return asyncio.run(async_check_signing_certificate(cert, anchors, at))
+    return run_sync(async_check_signing_certificate(cert, anchors, at))
 
 
 async def async_check_signing_certificate(

@@ -19,11 +19,10 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from zhangdian.approval import _
 from zhangdian.approval.certificates import fingerprint
+from zhangdian.approval.signing.asyncio_bridge import run_sync
 from zhangdian.approval.signing.trust import SIGNER_KEY_USAGE
 from zhangdian.approval.signing.trust import offline_context
 from zhangdian.approval.signing.trust import signer_refusal
-
-import asyncio
 
 
 LEVEL_B_B = "PAdES-B-B"
@@ -63,7 +62,7 @@ def verify(
     A timestamp is checked against `timestamp_anchors` when given (a TSA of another PKI,
     whose root must not vouch for approvers' certificates), else against `trust_anchors`.
     """
-    return asyncio.run(_verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors))
+    return run_sync(_verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors))
 
 
 async def _verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors) -> Verification:
