@@ -11,6 +11,7 @@ from dataclasses import FrozenInstanceError
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from tests.helpers.signing import CA_START
 from zhangdian.approval.certificates import MESSAGES
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import CertificateInfo
@@ -32,7 +33,6 @@ import time
 import time_machine
 
 
-CA_START = datetime(2025, 1, 1, tzinfo=UTC)
 LEAF_START = datetime(2026, 1, 1, tzinfo=UTC)
 LEAF_END = datetime(2027, 1, 1, tzinfo=UTC)
 AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -123,18 +123,6 @@ def tamper(cert, rsa_ca_key, old, new, hash_algorithm):
     assert len(signature) == len(cert.signature)
     head = der[: -len(signature)].replace(cert.tbs_certificate_bytes, tbs).replace(old, new)
     return x509.load_der_x509_certificate(head + signature)
-
-
-@pytest.fixture(scope="module")
-def ca():
-    """The bureau's test CA (RSA-2048) and its key."""
-    return make_ca(valid_from=CA_START)
-
-
-@pytest.fixture(scope="module")
-def other_ca():
-    """A second, unrelated CA."""
-    return make_ca("淄博市 其他测试CA", valid_from=CA_START)
 
 
 @pytest.fixture(scope="module")

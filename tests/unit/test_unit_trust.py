@@ -8,8 +8,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from datetime import timedelta
 from io import BytesIO
 from reportlab.pdfgen.canvas import Canvas
+from tests.helpers.signing import CA_START
 from tests.unit.test_unit_certificates import AT
-from tests.unit.test_unit_certificates import CA_START
 from tests.unit.test_unit_certificates import LEAF_START
 from tests.unit.test_unit_certificates import RSA_SHA1_OID
 from tests.unit.test_unit_certificates import RSA_SHA256_OID
@@ -113,18 +113,6 @@ CASES = {
     ),
     "expired": (lambda ca, other: leaf(ca, rsa_key(), days=30), "expired"),
 }
-
-
-@pytest.fixture(scope="module")
-def ca():
-    """The bureau's test CA (RSA-2048) and its key."""
-    return make_ca(valid_from=CA_START)
-
-
-@pytest.fixture(scope="module")
-def other_ca():
-    """A second, unrelated CA."""
-    return make_ca("淄博市 其他测试CA", valid_from=CA_START)
 
 
 @pytest.fixture(scope="module")
