@@ -8,7 +8,6 @@ from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.content.authorization import IApproverAuthorization
 from zhangdian.approval.roster.certificates import bind_certificate
-from zhangdian.approval.roster.certificates import certificate_message
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.testing.pki import make_ca
 from zhangdian.approval.testing.pki import make_signing_certificate
@@ -108,7 +107,7 @@ class TestBinding:
         )
         with pytest.raises(CertificateError) as caught:
             bind_certificate_upload(authorization, pki["expired"])
-        message = translate(certificate_message(caught.value), target_language="zh_CN")
+        message = translate(caught.value.messages[0], target_language="zh_CN")
         assert message == "该证书已于 2024-01-31 过期。"
 
     def test_not_yet_valid(self, portal, matter_list, anchored, pki):

@@ -5,7 +5,6 @@ from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from zhangdian.approval import _
 from zhangdian.approval.certificates import CertificateError
-from zhangdian.approval.roster.certificates import certificate_message
 from zhangdian.approval.roster.certificates import vet_certificate
 from zhangdian.approval.rules.authorization import MAX_TERM
 from zope import schema
@@ -113,7 +112,7 @@ class IApproverAuthorization(model.Schema):
         try:
             vet_certificate(blob.data, getattr(data, "approver", None))
         except CertificateError as error:
-            raise Invalid(certificate_message(error)) from error
+            raise Invalid(error.messages[0]) from error
 
     @invariant
     def term_at_most_one_year(data):

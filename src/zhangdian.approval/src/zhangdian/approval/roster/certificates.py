@@ -8,11 +8,6 @@ from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing.trust import check_signing_certificate
 
 
-def certificate_message(error):
-    """The translatable message of a CertificateError."""
-    return error.messages[0]
-
-
 def trust_anchors(setting="trust_anchors"):
     """The bureau's trust anchors (or another anchor setting's); [] when none is configured."""
     pem = signing_setting(setting)

@@ -30,7 +30,6 @@ from zhangdian.approval.documents.decision_document import SIGNATURE_PAGE
 from zhangdian.approval.documents.decision_document import TITLES
 from zhangdian.approval.documents.decision_document import render_decision
 from zhangdian.approval.errors import Refused
-from zhangdian.approval.roster.certificates import certificate_message
 from zhangdian.approval.roster.certificates import trust_anchors
 from zhangdian.approval.rules.application import DECIDED_STATES
 from zhangdian.approval.rules.application import may_act
@@ -247,7 +246,7 @@ def _prepare(application, transition, reason, certificate, userid, moment):
     try:
         check_signing_certificate(cert, trust_anchors(), moment)
     except CertificateError as error:
-        raise SignatureRefused(f"certificate_{error.reason}", certificate_message(error)) from error
+        raise SignatureRefused(f"certificate_{error.reason}", error.messages[0]) from error
     decision = DECISIONS[transition]
     document = render_decision(decision_data(application, decision, reason, userid, moment))
     timestamp_url = signing_setting("timestamp_url") or None
