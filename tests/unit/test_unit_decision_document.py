@@ -577,3 +577,18 @@ def test_the_agent_reads_and_digests_the_prepared_decision(data_fixture, request
     assert signed_digest(prepared.document, 32) == prepared.document_digest
     # The agent's body limit leaves room for the document in base64 several times over.
     assert 4 * len(base64.b64encode(prepared.document)) < agent.MAX_BODY
+
+
+def test_the_largest_decision_fits_the_agents_body_limit():
+    # Every character different: the embedded font subset is as large as the limits allow.
+    chars = "".join(chr(0x4E00 + i) for i in range(2 * decision_document.MAX_TEXT_LENGTH))
+    data = replace(
+        APPROVED,
+        reason=chars[: decision_document.MAX_TEXT_LENGTH],
+        legal_basis=chars[decision_document.MAX_TEXT_LENGTH :],
+    )
+    ca_cert, ca_key = make_ca()
+    cert, _key = make_signing_certificate(ca_cert, ca_key, "李明")
+    prepared = prepare(render_decision(data), cert, field_name=SIGNATURE_FIELD, box=SIGNATURE_BOX)
+    # The request also carries data_to_sign, nonce and summary: a few KiB.
+    assert len(base64.b64encode(prepared.document)) + 64 * 1024 < agent.MAX_BODY

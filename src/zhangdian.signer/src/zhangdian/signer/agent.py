@@ -9,7 +9,7 @@ to confirm and for the PIN, signs on the token and returns the signature value a
 certificate. The key and the PIN never leave this PC.
 
 Defences: it listens on 127.0.0.1 only; every request must carry an Origin from the
-`--allow-origin` list and a loopback Host (against DNS rebinding); bodies are capped at 1 MiB;
+`--allow-origin` list and a loopback Host (against DNS rebinding); bodies are capped at 8 MiB;
 it signs only CMS signed attributes made for this token's certificate over the document it
 shows, never arbitrary bytes.
 `--yes` skips the confirmation and exists for automated tests only.
@@ -65,9 +65,11 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8769
 MODULE_ENV = "ZHANGDIAN_PKCS11_MODULE"
 DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
-# A prepared decision PDF is tens of KiB (the embedded font subset), a third more in base64.
-MAX_BODY = 1024 * 1024
-_MAX_DRAIN = 4 * 1024 * 1024
+# A prepared decision PDF is ~40 KiB, but its embedded font subset grows with the distinct
+# characters: ~5 MB for 20,000 different ones, the worst the portal's text limits allow, and
+# a third more in base64.
+MAX_BODY = 8 * 1024 * 1024
+_MAX_DRAIN = 16 * 1024 * 1024
 _MAX_NONCE = 200
 _MAX_SUMMARY_FIELD = 500
 _ALLOWED_METHODS = "GET, POST, OPTIONS"
