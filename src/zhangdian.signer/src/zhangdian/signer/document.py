@@ -65,7 +65,7 @@ def decision_summary(pdf: bytes) -> dict[str, str]:
         summary = {key: info[name] for key, name in INFO_KEYS.items()}
     except (KeyError, IndexError, ValueError, RecursionError):
         raise DocumentUnreadable() from None
-    if not all(isinstance(value, str) and value for value in summary.values()):
+    if not all(type(value) is str and value for value in summary.values()):
         raise DocumentUnreadable()
     return summary
 
@@ -86,7 +86,8 @@ def _last_trailer(pdf: bytes) -> bytes:
 
 def _object_dictionary(pdf: bytes, number: int, generation: int) -> dict:
     """The dictionary of object `number` `generation`, in its last (newest) definition."""
-    pattern = re.compile(rb"(?<![0-9])%d\s+%d\s+obj\b" % (number, generation))
+    # Writers start each object on a line of its own.
+    pattern = re.compile(rb"(?<=[\r\n])%d\s+%d\s+obj\b" % (number, generation))
     definitions = list(pattern.finditer(pdf))
     if not definitions:
         raise DocumentUnreadable()
@@ -94,6 +95,10 @@ def _object_dictionary(pdf: bytes, number: int, generation: int) -> dict:
     if not isinstance(value, dict):
         raise DocumentUnreadable()
     return value
+
+
+class _Name(str):
+    """A PDF name such as /Sig, told apart from a text string."""
 
 
 def _skip(pdf: bytes, at: int) -> int:
@@ -110,17 +115,16 @@ def _skip(pdf: bytes, at: int) -> int:
 
 
 def _parse(pdf: bytes, at: int):
-    """The PDF object at `at` and the position after it (strings decoded, names as '/X')."""
+    """The PDF object at `at` and the position after it (strings decoded; numbers as None)."""
     if pdf.startswith(b"<<", at):
         result = {}
         at = _skip(pdf, at + 2)
         while not pdf.startswith(b">>", at):
             key, at = _parse(pdf, at)
-            if not isinstance(key, str) or not key.startswith("/"):
+            if not isinstance(key, _Name):
                 raise DocumentUnreadable()
             value, at = _parse(pdf, _skip(pdf, at))
-            # Keys without the slash, so that a name value never passes for a key.
-            result[key[1:]] = value
+            result[str(key)] = value
             at = _skip(pdf, at)
         return result, at + 2
     byte = pdf[at]
@@ -145,7 +149,7 @@ def _parse(pdf: bytes, at: int):
     while end < len(pdf) and pdf[end] not in _WHITESPACE and pdf[end] not in _DELIMITERS:
         end += 1
     if byte == ord("/"):
-        return "/" + pdf[at + 1 : end].decode("latin-1"), end
+        return _Name(pdf[at + 1 : end].decode("latin-1")), end
     reference = _REFERENCE_TAIL.match(pdf, end)
     if pdf[at:end].isdigit() and reference is not None:
         return None, reference.end()
