@@ -212,7 +212,9 @@ class DocumentUnreadable(SignerError):
 
     def __init__(self):
         """No signed byte range covering all but the placeholder, or no decision to show."""
+        # Both languages, as the confirmation: the page shows this to the approver as it is.
         super().__init__(
+            "该文件不是门户为签署准备的决定书：无法读取其签署范围或决定内容，未签署。 "
             "The document is not a decision prepared by the portal for signing: its signed "
             "byte range or its decision details cannot be read. Nothing was signed."
         )
@@ -228,11 +230,13 @@ class DocumentMismatch(SignerError):
         """The `detail` ("digest" or "summary") that does not match the document."""
         if detail == "digest":
             template = (
+                "待签数据不属于随附的决定书，未签署。 "
                 "The data to sign belongs to another document than the one sent with it. "
                 "Nothing was signed."
             )
         else:
             template = (
+                "页面显示的决定与决定书中的决定不一致，未签署。 "
                 "The decision shown on the page differs from the decision in the document. "
                 "Nothing was signed."
             )
