@@ -134,6 +134,7 @@ class TestAgentAndVerification:
             json={
                 "nonce": body["nonce"],
                 "data_to_sign": body["data_to_sign"],
+                "document": body["document"],
                 "summary": body["summary"],
             },
             headers={"Origin": "/".join(functional_portal.absolute_url().split("/")[:3])},

@@ -15,3 +15,5 @@ BOX = (334, 100, 514, 170)
 # When the unit tests' CAs begin to be valid.
 CA_START = datetime(2025, 1, 1, tzinfo=UTC)
 TAMPER_MARK = b"APPROVED"
+# What the signing tests' decision PDF states in its /Info for the agent (and pages summarise).
+DOCUMENT_SUMMARY = {"number": "ZD-2026-000042", "matter": "食品经营许可", "decision": "准予许可"}

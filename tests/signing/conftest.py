@@ -7,7 +7,9 @@ when the library is loaded, so the autouse fixture below provisions them before 
 from io import BytesIO
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
+from tests.helpers.signing import DOCUMENT_SUMMARY
 from tests.helpers.signing import TAMPER_MARK
+from zhangdian.approval.documents.decision_document import write_signing_summary
 
 import os
 import pytest
@@ -30,11 +32,11 @@ def _tokens_before_any_signature(tokens):
     """SoftHSM reads its configuration once: provision the suite's tokens first."""
 
 
-@pytest.fixture(scope="session")
-def decision_pdf() -> bytes:
-    """A generic one-page PDF (uncompressed, so a test can change one visible letter)."""
+def summarised_pdf(summary: dict[str, str]) -> bytes:
+    """A one-page PDF whose /Info states `summary` for the agent, as decision documents do."""
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=0)
+    write_signing_summary(canvas, summary)
     canvas.setFont("Helvetica-Bold", 20)
     canvas.drawString(72, 760, "Decision on an administrative licence")
     canvas.setFont("Helvetica", 12)
@@ -43,6 +45,18 @@ def decision_pdf() -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def decision_pdf() -> bytes:
+    """A generic one-page PDF (uncompressed, so a test can change one visible letter)."""
+    return summarised_pdf(DOCUMENT_SUMMARY)
+
+
+@pytest.fixture(scope="session")
+def pdf_stating():
+    """Make a one-page PDF whose /Info states the given number, matter and decision."""
+    return summarised_pdf
 
 
 @pytest.fixture(scope="session")

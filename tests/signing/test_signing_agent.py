@@ -1,7 +1,10 @@
 """The local signing agent (zhangdian-signer) over HTTP, against the SoftHSM tokens."""
 
 from cryptography.hazmat.primitives.serialization import Encoding
+from io import BytesIO
+from reportlab.pdfgen.canvas import Canvas
 from tests.helpers.signing import BOX
+from tests.helpers.signing import DOCUMENT_SUMMARY
 from tests.helpers.signing import EC_TOKEN
 from tests.helpers.signing import LIBRARY
 from tests.helpers.signing import PIN
@@ -14,11 +17,13 @@ from zhangdian.signer import agent
 from zhangdian.signer.certificates import fingerprint
 
 import base64
+import dataclasses
 import http.client
 import json
 import os
 import pty
 import pytest
+import re
 import select
 import signal
 import socket
@@ -30,7 +35,7 @@ import time
 ORIGIN = "https://portal.zhangdian.example"
 PIN_VARIABLE = "ZHANGDIAN_TEST_AGENT_PIN"
 WRONG_PIN_VARIABLE = "ZHANGDIAN_TEST_AGENT_WRONG_PIN"
-SUMMARY = {"number": "ZD-2026-000042", "matter": "食品经营许可", "decision": "准予许可"}
+SUMMARY = DOCUMENT_SUMMARY
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +103,7 @@ def sign_request(prepared, nonce="n-1"):
     return {
         "nonce": nonce,
         "data_to_sign": base64.b64encode(prepared.data_to_sign).decode(),
+        "document": base64.b64encode(prepared.document).decode(),
         "summary": SUMMARY,
     }
 
@@ -266,6 +272,8 @@ def test_bad_base64_is_a_bad_request(rsa_agent):
         {"nonce": 7},
         {"summary": "approve"},
         {"summary": {"number": "1", "matter": "m"}},
+        {"document": ""},
+        {"document": "***not base64***"},
     ],
 )
 def test_missing_or_invalid_fields_are_bad_requests(rsa_agent, tokens, decision_pdf, change):
@@ -275,11 +283,9 @@ def test_missing_or_invalid_fields_are_bad_requests(rsa_agent, tokens, decision_
     assert body["type"] == "bad_request"
 
 
-def test_arbitrary_data_is_not_signed(rsa_agent):
-    request = {
-        "nonce": "n",
+def test_arbitrary_data_is_not_signed(rsa_agent, tokens, decision_pdf):
+    request = sign_request(prepare(decision_pdf, tokens.rsa_cert)) | {
         "data_to_sign": base64.b64encode(b"hello").decode(),
-        "summary": SUMMARY,
     }
     status, _, body = call(rsa_agent, "POST", "/sign", request)
     assert status == 400
@@ -293,6 +299,141 @@ def test_document_prepared_for_another_certificate_is_refused(rsa_agent, tokens,
     assert body["type"] == "certificate_mismatch"
 
 
+OTHER_SUMMARY = {"number": "ZD-2026-000077", "matter": "药品零售许可", "decision": "不予许可"}
+
+
+@pytest.fixture
+def watched_agent(rsa_agent, monkeypatch):
+    """rsa_agent, recording what its confirmation shows and what reaches the token."""
+    shown, signed = [], []
+    config = rsa_agent.config
+    real_sign = agent.sign_data_with_token
+
+    def approve(summary):
+        shown.append(summary)
+        return config.approve(summary)
+
+    def sign_data_with_token(*args):
+        signed.append(args)
+        return real_sign(*args)
+
+    monkeypatch.setattr(rsa_agent, "config", dataclasses.replace(config, approve=approve))
+    monkeypatch.setattr(agent, "sign_data_with_token", sign_data_with_token)
+    return SimpleNamespace(port=rsa_agent.port, shown=shown, signed=signed)
+
+
+def test_confirmation_shows_the_document_and_the_signature_completes(
+    watched_agent, tokens, pdf_stating
+):
+    prepared = prepare(pdf_stating(OTHER_SUMMARY), tokens.rsa_cert, box=BOX)
+    request = sign_request(prepared) | {"summary": OTHER_SUMMARY}
+    status, _, body = call(watched_agent, "POST", "/sign", request)
+    assert status == 200, body
+    assert watched_agent.shown == [OTHER_SUMMARY]
+    signed = complete(prepared.state, base64.b64decode(body["signature"]))
+    assert verify(signed, [tokens.ca_cert]).ok
+
+
+def test_signed_attributes_of_another_document_are_refused(
+    watched_agent, tokens, decision_pdf, pdf_stating
+):
+    shown_document = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    other = prepare(pdf_stating(OTHER_SUMMARY), tokens.rsa_cert, box=BOX)
+    request = sign_request(shown_document) | {
+        "data_to_sign": base64.b64encode(other.data_to_sign).decode()
+    }
+    status, _, body = call(watched_agent, "POST", "/sign", request)
+    assert status == 400
+    assert body["type"] == "document_mismatch"
+    assert watched_agent.shown == []
+    assert watched_agent.signed == []
+
+
+def test_signed_attributes_over_another_digest_of_the_same_document_are_refused(
+    watched_agent, tokens, decision_pdf
+):
+    # Prepared twice, the document differs (signing time, IDs): each has its own digest.
+    first = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    second = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    assert first.document_digest != second.document_digest
+    request = sign_request(first) | {"data_to_sign": base64.b64encode(second.data_to_sign).decode()}
+    status, _, body = call(watched_agent, "POST", "/sign", request)
+    assert (status, body["type"]) == (400, "document_mismatch")
+    assert watched_agent.signed == []
+
+
+def _with_byte_range(document: bytes, change) -> bytes:
+    """`document` with its last /ByteRange [a b c d] replaced by change(a, b, c, d), same size."""
+    match = list(re.finditer(rb"/ByteRange \[([0-9 ]+)\] *", document))[-1]
+    numbers = change(*(int(n) for n in match[1].split()))
+    replacement = b"/ByteRange [%s]" % b" ".join(b"%d" % n for n in numbers)
+    size = match.end() - match.start()
+    assert len(replacement) <= size
+    return document[: match.start()] + replacement.ljust(size) + document[match.end() :]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # The first range stops before the placeholder: the /Contents key goes unsigned.
+        lambda a, b, c, d: (a, b - 9, c, d),
+        # The second range starts inside the placeholder.
+        lambda a, b, c, d: (a, b, c - 10, d + 10),
+        # The second range stops short of the end of the file.
+        lambda a, b, c, d: (a, b, c, d - 20),
+        # The first range leaves out the start of the file.
+        lambda a, b, c, d: (a + 15, b, c, d),
+        # Both ranges and a gap in the page content, the placeholder signed.
+        lambda a, b, c, d: (a, 200, 300, d + c - 300),
+    ],
+)
+def test_byte_range_leaving_out_more_than_the_placeholder_is_refused(
+    watched_agent, tokens, decision_pdf, change
+):
+    prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    request = sign_request(prepared) | {
+        "document": base64.b64encode(_with_byte_range(prepared.document, change)).decode()
+    }
+    status, _, body = call(watched_agent, "POST", "/sign", request)
+    assert status == 400
+    assert body["type"] == "document_unreadable"
+    assert watched_agent.shown == []
+    assert watched_agent.signed == []
+
+
+def test_document_with_bytes_after_the_signed_range_is_refused(watched_agent, tokens, decision_pdf):
+    prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    document = prepared.document + b"\n1 0 obj\n<< /ZDNumber (ZD-2026-000001) >>\nendobj\n"
+    request = sign_request(prepared) | {"document": base64.b64encode(document).decode()}
+    status, _, body = call(watched_agent, "POST", "/sign", request)
+    assert (status, body["type"]) == (400, "document_unreadable")
+    assert watched_agent.signed == []
+
+
+def test_document_without_a_decision_to_show_is_refused(watched_agent, tokens):
+    buffer = BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 700, "no decision information")
+    canvas.showPage()
+    canvas.save()
+    prepared = prepare(buffer.getvalue(), tokens.rsa_cert, box=BOX)
+    status, _, body = call(watched_agent, "POST", "/sign", sign_request(prepared))
+    assert (status, body["type"]) == (400, "document_unreadable")
+    assert watched_agent.shown == []
+
+
+@pytest.mark.parametrize("key", ["number", "matter", "decision"])
+def test_summary_contradicting_the_document_is_refused(watched_agent, tokens, decision_pdf, key):
+    prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+    request = sign_request(prepared) | {"summary": SUMMARY | {key: OTHER_SUMMARY[key]}}
+    status, _, body = call(watched_agent, "POST", "/sign", request)
+    assert status == 400
+    assert body["type"] == "document_mismatch"
+    assert "Nothing was signed" in body["message"]
+    assert watched_agent.shown == []
+    assert watched_agent.signed == []
+
+
 def test_wrong_pin_is_unauthorised(start_agent, tokens, decision_pdf):
     server = start_agent(pin_variable=WRONG_PIN_VARIABLE)
     prepared = prepare(decision_pdf, tokens.rsa_cert)
@@ -303,7 +444,7 @@ def test_wrong_pin_is_unauthorised(start_agent, tokens, decision_pdf):
 
 
 def test_oversized_body_is_refused(rsa_agent):
-    body = json.dumps({"nonce": "n", "data_to_sign": "A" * (100 * 1024)}).encode()
+    body = json.dumps({"nonce": "n", "document": "A" * (agent.MAX_BODY + 1)}).encode()
     status, _, answer = call(rsa_agent, "POST", "/sign", body)
     assert status == 413
     assert answer["type"] == "body_too_large"
@@ -356,7 +497,7 @@ class _Terminal:
 AGENT_MAIN = "import sys; from zhangdian.signer.agent import main; sys.exit(main())"
 
 
-def test_interactive_agent_asks_the_approver(tokens, decision_pdf):
+def test_interactive_agent_asks_the_approver(tokens, pdf_stating):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -365,9 +506,11 @@ def test_interactive_agent_asks_the_approver(tokens, decision_pdf):
     try:
         terminal.wait_for("certificate CN=")
         server = SimpleNamespace(port=port)
-        prepared = prepare(decision_pdf, tokens.rsa_cert, box=BOX)
+        # The control characters come in the document, which is what the terminal shows.
+        stated = SUMMARY | {"number": "ZD-2026-000043\x1b[2J"}
+        prepared = prepare(pdf_stating(stated), tokens.rsa_cert, box=BOX)
         request = sign_request(prepared)
-        request["summary"] = SUMMARY | {"number": "ZD-2026-000043\x1b[2J"}
+        request["summary"] = stated
         answers = {}
 
         def post(name):

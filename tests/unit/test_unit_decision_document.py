@@ -31,12 +31,18 @@ from zhangdian.approval.documents.decision_document import font_name
 from zhangdian.approval.documents.decision_document import identifier_label
 from zhangdian.approval.documents.decision_document import qr_payload
 from zhangdian.approval.documents.decision_document import render_decision
+from zhangdian.approval.documents.decision_document import signing_summary
 from zhangdian.approval.documents.decision_document import unsupported_characters
 from zhangdian.approval.documents.decision_document import wrap
+from zhangdian.approval.signing.prepare import prepare
 from zhangdian.approval.testing.pki import make_ca
 from zhangdian.approval.testing.pki import make_signing_certificate
+from zhangdian.signer import agent
+from zhangdian.signer.document import decision_summary
+from zhangdian.signer.document import signed_digest
 
 import asyncio
+import base64
 import pytest
 import re
 
@@ -540,3 +546,49 @@ def test_changing_a_signed_decision_breaks_the_signature(approved_pdf, pki):
     )
     assert not status.intact
     assert not status.bottom_line
+
+
+@pytest.mark.parametrize(
+    ("pdf_fixture", "decision"),
+    [("approved_pdf", "准予行政许可决定书"), ("refused_pdf", "不予行政许可决定书")],
+)
+def test_info_states_the_decision_for_the_signing_agent(pdf_fixture, decision, request):
+    pdf = request.getfixturevalue(pdf_fixture)
+    assert decision_summary(pdf) == {
+        "number": "ZD-2026-000123",
+        "matter": "370303-SPJY-001 食品经营许可（新办）",
+        "decision": decision,
+    }
+    assert decision_summary(pdf) == signing_summary(
+        APPROVED if "approved" in pdf_fixture else REFUSED
+    )
+
+
+@pytest.mark.parametrize("data_fixture", ["approved_pdf", "long_refusal"])
+def test_the_agent_reads_and_digests_the_prepared_decision(data_fixture, request):
+    value = request.getfixturevalue(data_fixture)
+    pdf = value if isinstance(value, bytes) else render_decision(value)
+    ca_cert, ca_key = make_ca()
+    cert, _key = make_signing_certificate(ca_cert, ca_key, "李明")
+    prepared = prepare(
+        pdf, cert, field_name=SIGNATURE_FIELD, box=SIGNATURE_BOX, page=SIGNATURE_PAGE
+    )
+    assert decision_summary(prepared.document) == decision_summary(pdf)
+    assert signed_digest(prepared.document, 32) == prepared.document_digest
+    # The agent's body limit leaves room for the document in base64 several times over.
+    assert 4 * len(base64.b64encode(prepared.document)) < agent.MAX_BODY
+
+
+def test_the_largest_decision_fits_the_agents_body_limit():
+    # Every character different: the embedded font subset is as large as the limits allow.
+    chars = "".join(chr(0x4E00 + i) for i in range(2 * decision_document.MAX_TEXT_LENGTH))
+    data = replace(
+        APPROVED,
+        reason=chars[: decision_document.MAX_TEXT_LENGTH],
+        legal_basis=chars[decision_document.MAX_TEXT_LENGTH :],
+    )
+    ca_cert, ca_key = make_ca()
+    cert, _key = make_signing_certificate(ca_cert, ca_key, "李明")
+    prepared = prepare(render_decision(data), cert, field_name=SIGNATURE_FIELD, box=SIGNATURE_BOX)
+    # The request also carries data_to_sign, nonce and summary: a few KiB.
+    assert len(base64.b64encode(prepared.document)) + 64 * 1024 < agent.MAX_BODY

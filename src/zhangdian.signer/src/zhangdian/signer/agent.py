@@ -1,13 +1,17 @@
 """zhangdian-signer: the signing agent on the approver's PC, in front of the USB key.
 
-The portal prepares a decision PDF and hands the browser the DER signed attributes to sign;
-the browser posts them here with a summary of the decision. The agent shows the summary in a
-window (or on its terminal), asks the approver to confirm and for the PIN, signs on the token
-and returns the signature value and certificate. The key and the PIN never leave this PC.
+The portal prepares a decision PDF and hands the browser the prepared document and the DER
+signed attributes to sign; the browser posts both here with a summary of the decision. The
+agent computes the digest of the document's signed byte range itself, checks that the signed
+attributes carry that digest, reads number, matter and decision from the document (refusing a
+summary that says otherwise), shows them in a window (or on its terminal), asks the approver
+to confirm and for the PIN, signs on the token and returns the signature value and
+certificate. The key and the PIN never leave this PC.
 
 Defences: it listens on 127.0.0.1 only; every request must carry an Origin from the
-`--allow-origin` list and a loopback Host (against DNS rebinding); bodies are capped at 64 KiB;
-it signs only CMS signed attributes made for this token's certificate, never arbitrary bytes.
+`--allow-origin` list and a loopback Host (against DNS rebinding); bodies are capped at 8 MiB;
+it signs only CMS signed attributes made for this token's certificate over the document it
+shows, never arbitrary bytes.
 `--yes` skips the confirmation and exists for automated tests only.
 
 Everything here is the standard library plus python-pkcs11, cryptography and asn1crypto: it
@@ -26,10 +30,13 @@ from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zhangdian.signer.certificates import fingerprint
+from zhangdian.signer.document import decision_summary
+from zhangdian.signer.document import signed_digest
 from zhangdian.signer.errors import BadRequest
 from zhangdian.signer.errors import BodyTooLarge
 from zhangdian.signer.errors import CertificateMismatch
 from zhangdian.signer.errors import Declined
+from zhangdian.signer.errors import DocumentMismatch
 from zhangdian.signer.errors import NotFound
 from zhangdian.signer.errors import OriginForbidden
 from zhangdian.signer.errors import SignerError
@@ -58,8 +65,11 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8769
 MODULE_ENV = "ZHANGDIAN_PKCS11_MODULE"
 DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
-MAX_BODY = 64 * 1024
-_MAX_DRAIN = 1024 * 1024
+# A prepared decision PDF is ~40 KiB, but its embedded font subset grows with the distinct
+# characters: ~5 MB for 20,000 different ones, the worst the portal's text limits allow, and
+# a third more in base64.
+MAX_BODY = 8 * 1024 * 1024
+_MAX_DRAIN = 16 * 1024 * 1024
 _MAX_NONCE = 200
 _MAX_SUMMARY_FIELD = 500
 _ALLOWED_METHODS = "GET, POST, OPTIONS"
@@ -173,12 +183,14 @@ class _AgentHandler(BaseHTTPRequestHandler):
         """Sign the posted signed attributes after the approver confirmed and gave the PIN."""
         config = self.server.config
         request = _parse_sign_request(self._read_body())
+        # Shown from the document itself: the page's summary only has to agree with it.
+        summary = _checked_document(request)
         with self.server.signing_lock:
             certificate = token_certificate(config.module, config.token_label, config.key_label)
             _check_signed_attributes(request["data_to_sign"], certificate)
-            pin = config.approve(request["summary"])
+            pin = config.approve(summary)
             if pin is None:
-                logger.info("declined: application %s", request["summary"]["number"])
+                logger.info("declined: application %s", summary["number"])
                 raise Declined()
             signature, cert_der = sign_data_with_token(
                 config.module,
@@ -189,8 +201,8 @@ class _AgentHandler(BaseHTTPRequestHandler):
             )
         logger.info(
             "signed application %s (%s) with certificate %s",
-            request["summary"]["number"],
-            request["summary"]["decision"],
+            summary["number"],
+            summary["decision"],
             fingerprint(x509.load_der_x509_certificate(cert_der)),
         )
         return 200, {
@@ -247,7 +259,7 @@ class _AgentHandler(BaseHTTPRequestHandler):
 
 
 def _parse_sign_request(body: bytes) -> dict:
-    """The validated /sign request: nonce, data_to_sign (bytes) and summary."""
+    """The validated /sign request: nonce, data_to_sign and document (bytes), summary."""
     try:
         request = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -264,6 +276,13 @@ def _parse_sign_request(body: bytes) -> dict:
         data_to_sign = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         raise _invalid_field("data_to_sign") from None
+    encoded = request.get("document")
+    if not isinstance(encoded, str) or not encoded:
+        raise _invalid_field("document")
+    try:
+        document = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise _invalid_field("document") from None
     summary = request.get("summary")
     if not isinstance(summary, dict):
         raise _invalid_field("summary")
@@ -273,7 +292,7 @@ def _parse_sign_request(body: bytes) -> dict:
         if not isinstance(value, str) or not 0 < len(value) <= _MAX_SUMMARY_FIELD:
             raise _invalid_field(f"summary.{key}")
         clean[key] = _printable(value)
-    return {"nonce": nonce, "data_to_sign": data_to_sign, "summary": clean}
+    return {"nonce": nonce, "data_to_sign": data_to_sign, "document": document, "summary": clean}
 
 
 def _invalid_field(name: str) -> BadRequest:
@@ -284,6 +303,35 @@ def _invalid_field(name: str) -> BadRequest:
 def _printable(text: str) -> str:
     """`text` without control characters, so that it cannot drive the terminal."""
     return "".join(ch for ch in text if not unicodedata.category(ch).startswith("C"))
+
+
+def _checked_document(request: dict) -> dict[str, str]:
+    """The document's number, matter and decision, if data_to_sign signs this very document."""
+    document = request["document"]
+    claimed = _message_digest(request["data_to_sign"])
+    if signed_digest(document, len(claimed)) != claimed:
+        raise DocumentMismatch("digest")
+    summary = {key: _printable(value) for key, value in decision_summary(document).items()}
+    if summary != request["summary"]:
+        raise DocumentMismatch("summary")
+    return summary
+
+
+def _not_attributes() -> BadRequest:
+    """The error for data_to_sign that is not CMS signed attributes."""
+    return BadRequest("data_to_sign is not the signed attributes of a document signature.")
+
+
+def _message_digest(data: bytes) -> bytes:
+    """The messageDigest of the signed attributes `data`."""
+    try:
+        attributes = {a["type"].native: a["values"] for a in cms.CMSAttributes.load(data)}
+        values = attributes["message_digest"]
+        if len(values) != 1:
+            raise _not_attributes()
+        return bytes(values[0].native)
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise _not_attributes() from None
 
 
 def _check_signed_attributes(data: bytes, certificate: x509.Certificate) -> None:

@@ -202,3 +202,42 @@ class NotFound(SignerError):
     def __init__(self):
         """The path is unknown."""
         super().__init__("Unknown address; the agent offers /status and /sign.")
+
+
+class DocumentUnreadable(SignerError):
+    """The document is not a decision PDF prepared for one signature that the agent can read."""
+
+    code = "document_unreadable"
+    status = 400
+
+    def __init__(self):
+        """No signed byte range covering all but the placeholder, or no decision to show."""
+        # Both languages, as the confirmation: the page shows this to the approver as it is.
+        super().__init__(
+            "该文件不是门户为签署准备的决定书：无法读取其签署范围或决定内容，未签署。 "
+            "The document is not a decision prepared by the portal for signing: its signed "
+            "byte range or its decision details cannot be read. Nothing was signed."
+        )
+
+
+class DocumentMismatch(SignerError):
+    """What the page asked to sign is not the document it sent, or not what it summarised."""
+
+    code = "document_mismatch"
+    status = 400
+
+    def __init__(self, detail: str):
+        """The `detail` ("digest" or "summary") that does not match the document."""
+        if detail == "digest":
+            template = (
+                "待签数据不属于随附的决定书，未签署。 "
+                "The data to sign belongs to another document than the one sent with it. "
+                "Nothing was signed."
+            )
+        else:
+            template = (
+                "页面显示的决定与决定书中的决定不一致，未签署。 "
+                "The decision shown on the page differs from the decision in the document. "
+                "Nothing was signed."
+            )
+        super().__init__(template)

@@ -4,7 +4,9 @@
 TrueType CJK font so that the document looks the same everywhere and stays valid for archiving.
 The lower right of the last page keeps `SIGNATURE_BOX` empty: the signing step adds a PDF
 signature field named `SIGNATURE_FIELD` there (pyHanko, incremental update), so the approver's
-visible signature lands above the bureau name and the date.
+visible signature lands above the bureau name and the date. The document information
+dictionary also carries number, matter and decision under the signing agent's `INFO_KEYS`:
+the agent reads them from the very document it signs and shows them to the approver.
 
 Nothing here depends on Plone.
 """
@@ -17,6 +19,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.pdfbase.ttfonts import TTFont
@@ -25,6 +28,7 @@ from zhangdian.approval import _
 from zhangdian.approval.errors import ApprovalError
 from zhangdian.approval.rules.identifiers import resident_id_check_character
 from zhangdian.approval.rules.identifiers import social_credit_check_character
+from zhangdian.signer.document import INFO_KEYS
 
 import hashlib
 import os
@@ -228,6 +232,48 @@ def unsupported_characters(data: DecisionData) -> str:
     )
 
 
+def signing_summary(data: DecisionData) -> dict[str, str]:
+    """Number, matter and decision as the document states them for the signing agent."""
+    return {
+        "number": data.application_number,
+        "matter": f"{data.matter_code} {data.matter_name}",
+        "decision": TITLES[data.decision],
+    }
+
+
+class _DecisionInfo(pdfdoc.PDFInfo):
+    """reportlab's document information with the signing agent's keys added."""
+
+    def __init__(self, summary: dict[str, str]):
+        """Information that also states `summary` (see `signing_summary`)."""
+        super().__init__()
+        self.summary = summary
+
+    def format(self, document):
+        """The /Info dictionary: reportlab's standard keys, then INFO_KEYS."""
+        # reportlab has no hook for extra keys, so its format is restated with them added.
+        date = pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
+        entries = {
+            "Title": pdfdoc.PDFString(self.title),
+            "Author": pdfdoc.PDFString(self.author),
+            "CreationDate": date,
+            "ModDate": date,
+            "Producer": pdfdoc.PDFString(self.producer),
+            "Creator": pdfdoc.PDFString(self.creator),
+            "Subject": pdfdoc.PDFString(self.subject),
+            "Keywords": pdfdoc.PDFString(self.keywords),
+            "Trapped": pdfdoc.PDFName(self.trapped),
+        }
+        for key, name in INFO_KEYS.items():
+            entries[name] = pdfdoc.PDFString(self.summary[key])
+        return pdfdoc.PDFDictionary(entries).format(document)
+
+
+def write_signing_summary(canvas: Canvas, summary: dict[str, str]) -> None:
+    """Make `canvas` write `summary` into its /Info for the agent; call before setTitle."""
+    canvas._doc.info = _DecisionInfo(summary)
+
+
 def render_decision(data: DecisionData) -> bytes:
     """The decision document as PDF bytes: one A4 page, more only if the text needs them."""
     path = font_path()
@@ -247,6 +293,7 @@ def render_decision(data: DecisionData) -> bytes:
             initialFontName=font,
             initialFontSize=BODY_SIZE,
         )
+        write_signing_summary(canvas, signing_summary(data))
         canvas.setTitle(f"{title} {number}")
         canvas.setAuthor(data.bureau_name.strip())
         canvas.setSubject(data.application_number)

@@ -29,6 +29,7 @@ from zhangdian.approval.documents.decision_document import SIGNATURE_FIELD
 from zhangdian.approval.documents.decision_document import SIGNATURE_PAGE
 from zhangdian.approval.documents.decision_document import TITLES
 from zhangdian.approval.documents.decision_document import render_decision
+from zhangdian.approval.documents.decision_document import signing_summary
 from zhangdian.approval.errors import Refused
 from zhangdian.approval.roster.certificates import trust_anchors
 from zhangdian.approval.rules.application import DECIDED_STATES
@@ -248,7 +249,8 @@ def _prepare(application, transition, reason, certificate, userid, moment):
     except CertificateError as error:
         raise SignatureRefused(f"certificate_{error.reason}", error.messages[0]) from error
     decision = DECISIONS[transition]
-    document = render_decision(decision_data(application, decision, reason, userid, moment))
+    data = decision_data(application, decision, reason, userid, moment)
+    document = render_decision(data)
     timestamp_url = signing_setting("timestamp_url") or None
     try:
         prepared = prepare(
@@ -272,17 +274,16 @@ def _prepare(application, transition, reason, certificate, userid, moment):
         "state": prepared.state,
         "expires": expires,
     }
-    matter = application.matter_object()
     reply = {
         "expires": expires.isoformat(),
         "data_to_sign": base64.b64encode(prepared.data_to_sign).decode("ascii"),
+        # The agent digests this itself and shows the decision it states, not the summary.
+        "document": base64.b64encode(prepared.document).decode("ascii"),
         "digest_algorithm": prepared.digest_algorithm,
         "level": LEVEL_B_T if timestamp_url else LEVEL_B_B,
         "summary": {
-            "number": application.number,
-            "matter": f"{application.matter} {matter.title}",
+            **signing_summary(data),
             "applicant": application.applicant_name,
-            "decision": TITLES[decision],
             "reason": reason,
         },
     }

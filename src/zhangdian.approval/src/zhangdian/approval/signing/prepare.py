@@ -4,9 +4,10 @@
 from the end, like decision_document.SIGNATURE_PAGE). With a box, or in an existing visible
 field, the signature is visible (the stamp of `appearance`); without a box it is invisible.
 It reserves the /Contents region and returns the DER signed attributes the token must sign,
-plus `state` (see `state`): plain bytes that `complete` needs, in another process or request,
-to embed the CMS. With `timestamp_url`, prepare reserves room for that TSA's token (pyHanko
-asks the TSA for a sample once per process to size it).
+the prepared document they sign (for the agent to check and show), plus `state` (see
+`state`): plain bytes that `complete` needs, in another process or request, to embed the CMS.
+With `timestamp_url`, prepare reserves room for that TSA's token (pyHanko asks the TSA for a
+sample once per process to size it).
 
 `complete` first checks the signature value against the certificate's key over the signed
 attributes (RSA PKCS#1 v1.5; ECDSA as DER or raw r||s), so garbage never yields a "signed"
@@ -54,9 +55,11 @@ DIGEST_ALGORITHM = "sha256"
 
 @dataclass(frozen=True)
 class PreparedSignature:
-    """What the token signs (`data_to_sign`) and what `complete` needs later (`state`)."""
+    """What the token signs (`data_to_sign`), over which `document`; `complete` needs `state`."""
 
     data_to_sign: bytes
+    # The prepared PDF with its placeholder: the agent digests its byte range itself.
+    document: bytes
     digest_algorithm: str
     document_digest: bytes
     state: bytes
@@ -132,6 +135,7 @@ async def _prepare(pdf_bytes, certificate, field_name, box, page, reason, locati
         prepared.document_digest, DIGEST_ALGORITHM, use_pades=True
     )
     data_to_sign = signed_attrs.dump()
+    document = output.getvalue()
     state = State(
         digest_algorithm=DIGEST_ALGORITHM,
         document_digest=prepared.document_digest,
@@ -140,10 +144,11 @@ async def _prepare(pdf_bytes, certificate, field_name, box, page, reason, locati
         certificate=cert_der,
         timestamp_room=bool(tsa_url),
         field_name=field_name,
-        pdf=output.getvalue(),
+        pdf=document,
     )
     return PreparedSignature(
         data_to_sign=data_to_sign,
+        document=document,
         digest_algorithm=DIGEST_ALGORITHM,
         document_digest=prepared.document_digest,
         state=dump_state(state),

@@ -55,6 +55,8 @@
         signed = await postJson(text.agentUrl + "/sign", {
           nonce: prepared.nonce,
           data_to_sign: prepared.data_to_sign,
+          // The agent digests and shows this document; the summary must agree with it.
+          document: prepared.document,
           summary: prepared.summary,
         });
       } catch (error) {
