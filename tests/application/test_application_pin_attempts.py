@@ -98,3 +98,14 @@ class TestPinAttempts:
         assert sign(approver, accepted, "approve", pin=PIN).status_code == 200
         transaction.begin()
         assert attempts(RSA_TOKEN) == {"wrong": 0, "locked_at": None}
+
+    def test_a_pin_no_token_takes_is_refused_and_not_counted(
+        self, accepted, user_request, monkeypatch
+    ):
+        calls = token_calls(monkeypatch)
+        refused = sign(user_request("approver1"), accepted, "approve", pin="1" * 256)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["type"] == "bad_request"
+        assert calls == []
+        transaction.begin()
+        assert attempts(RSA_TOKEN) == {"wrong": 0, "locked_at": None}

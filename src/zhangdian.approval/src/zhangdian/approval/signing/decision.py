@@ -16,6 +16,7 @@ from datetime import timedelta
 from persistent.mapping import PersistentMapping
 from plone import api
 from zhangdian.approval import _
+from zhangdian.approval.body import bad_field
 from zhangdian.approval.casework.decisions import BUREAU_NAME
 from zhangdian.approval.casework.decisions import DECISIONS
 from zhangdian.approval.casework.decisions import decision_data
@@ -69,6 +70,8 @@ NONCE_LIFETIME = timedelta(minutes=10)
 # benchmark. Retries redo only the recording (~50 ms), spread by a growing random pause.
 COMMIT_ATTEMPTS = 10
 RETRY_PAUSE = 0.05
+# PKCS#11 tokens take PINs of at most 255 bytes (SoftHSM2's limit; USB keys take fewer).
+MAX_PIN_BYTES = 255
 
 MESSAGES = {
     "not_available": _(
@@ -437,6 +440,10 @@ def sign_with_server_token(
     # learns it without a PIN attempt.
     _check_decision(application, transition, (reason or "").strip(), userid, moment)
     check_not_locked(label)
+    # No token takes an empty PIN or one this long (C_Login answers CKR_PIN_LEN_RANGE, which
+    # it does not count): refused as input, so that it is neither tried nor counted.
+    if not pin or len(pin.encode("utf-8", "surrogatepass")) > MAX_PIN_BYTES:
+        raise bad_field("pin")
     try:
         with portal_errors_for_signer_errors():
             certificate = token_certificate(library, label)
