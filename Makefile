@@ -9,8 +9,13 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 PORT ?= 8080
 HOST ?= localhost
-ADMIN_PASSWORD ?= admin
 DEMO ?= 1
+# admin/admin is the demo's only: with DEMO=0 the Zope root password must be given.
+ifeq ($(DEMO),1)
+ADMIN_PASSWORD ?= admin
+endif
+NO_ADMIN_PASSWORD := DEMO=0: no password for the Zope root user 'admin' was given and none is \
+    made up. Run again with ADMIN_PASSWORD=<a strong password> (e.g. DEMO=0 ADMIN_PASSWORD=… make start)
 INSTALL_STAMP := $(VENV)/.installed
 PKI_DIR := $(CURDIR)/instance/var/pki
 SOFTHSM2_CONF := $(PKI_DIR)/softhsm/softhsm2.conf
@@ -65,6 +70,7 @@ constraints: $(BIN)/python ## Re-resolve constraints.txt and versions.cfg from P
 	$(BIN)/python instance/scripts/versions_cfg.py $(CONSTRAINTS) > versions.cfg
 
 instance/etc/zope.conf: $(INSTALL_STAMP)
+	$(if $(ADMIN_PASSWORD),,$(error $(NO_ADMIN_PASSWORD)))
 	$(BIN)/mkwsgiinstance -s instance/skel -d instance -u admin:$(ADMIN_PASSWORD)
 
 .PHONY: instance
@@ -77,7 +83,7 @@ site: instance runtime-deps ## Create the Plone site with the add-on (and demo d
 
 .PHONY: start
 start: $(DEMO_FIRST) site $(DEMO_THEN) ## Start the portal on http://$(HOST):$(PORT)/Plone (DEMO=1: mail into instance/var/mail)
-	@echo "Portal: http://$(HOST):$(PORT)/Plone  (admin / $(ADMIN_PASSWORD))"
+	@echo "Portal: http://$(HOST):$(PORT)/Plone  (admin / $(if $(filter 1,$(DEMO)),$(ADMIN_PASSWORD),the ADMIN_PASSWORD given))"
 	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
 
 .PHONY: start-relstorage

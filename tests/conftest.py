@@ -64,3 +64,13 @@ def pytest_collection_modifyitems(config, items):
 def package_name() -> str:
     """The distribution under test (used by pytest-plone's install fixtures)."""
     return "zhangdian.approval"
+
+
+@pytest.fixture(autouse=True)
+def _forget_failed_lookups():
+    """Each test starts with no failed status lookups counted (they live in process memory)."""
+    from zhangdian.approval.casework.lookup_limit import forget_failed_lookups
+
+    forget_failed_lookups()
+    yield
+    forget_failed_lookups()

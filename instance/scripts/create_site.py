@@ -2,7 +2,8 @@
 
 Run with: zconsole run instance/etc/zope.conf instance/scripts/create_site.py
 Environment: SITE_ID (Plone), DEMO (1 = install the demo profile), DELETE_EXISTING (1),
-ADMIN_PASSWORD (for the Zope root user `admin` when the database has none yet), MAIL_PORT
+ADMIN_PASSWORD (for the Zope root user `admin` when the database has none yet; without DEMO=1
+it must be given, there is no default password), MAIL_PORT
 (8025: with DEMO=1, the port of the demo mail sink on 127.0.0.1, unless the bureau has
 configured its own mail server).
 """
@@ -23,7 +24,12 @@ import transaction
 SITE_ID = os.environ.get("SITE_ID", "Plone")
 DEMO = os.environ.get("DEMO", "1") == "1"
 DELETE_EXISTING = os.environ.get("DELETE_EXISTING", "0") == "1"
-ADMIN_PASSWORD = os.environ.get("ADMIN_PASSWORD", "admin")
+# `admin`/`admin` is the demo's; a real bureau's Zope root gets the password it chose or none.
+ADMIN_PASSWORD = os.environ.get("ADMIN_PASSWORD") or ("admin" if DEMO else None)
+ADMIN_REFUSAL = (
+    "DEMO=0: no password for the Zope root user 'admin' was given and none is made up. "
+    "Run again with ADMIN_PASSWORD=<a strong password> (e.g. DEMO=0 ADMIN_PASSWORD=… make start)."
+)
 MAIL_PORT = int(os.environ.get("MAIL_PORT", DEMO_MAIL_PORT))
 EXTENSIONS = [
     "plone.app.contenttypes:default",
@@ -58,6 +64,9 @@ def main(app):
     app = makerequest(app)
     # Zope reads instance/inituser only into an empty database; a new Data.fs needs it again.
     if app.acl_users.getUserById("admin") is None:
+        if ADMIN_PASSWORD is None:
+            print(ADMIN_REFUSAL, file=sys.stderr)  # noqa: T201
+            sys.exit(2)
         app.acl_users._doAddUser("admin", ADMIN_PASSWORD, ["Manager"], [])
         transaction.commit()
     admin = app.acl_users.getUserById("admin")

@@ -169,6 +169,8 @@ class Case:
     json: object = None
     data: bytes | None = None
     headers: dict = field(default_factory=dict)
+    # Journal actions this refusal records on purpose (a wrong PIN is counted); else none.
+    journalled: tuple = ()
 
 
 def send(case, world):
@@ -189,7 +191,15 @@ def run(case, world, portal):
     response = send(case, world)
     kind = json_error(response, case.statuses)
     record(case.id, response, kind)
-    assert fingerprint(portal) == before, case.id
+    after = fingerprint(portal)
+    if case.journalled:
+        length = before["journal"][0]
+        added = [
+            journal().entries[seq]["action"] for seq in range(length + 1, journal().length + 1)
+        ]
+        assert added == list(case.journalled), case.id
+        before, after = dict(before, journal=None), dict(after, journal=None)
+    assert after == before, case.id
 
 
 def application(**overrides):

@@ -184,6 +184,7 @@ SIGN_CASES = [
         "{app}/@sign-server",
         (400, 401, 403),
         json={"transition": "approve", "pin": "000000"},
+        journalled=("signing.pin_wrong",),
     ),
     Case(
         "server-reason-100kB",

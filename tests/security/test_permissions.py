@@ -146,6 +146,7 @@ EXPECTED = (
         "GET",
         "zhangdian.approval.authorization.check_own",
     ),
+    Expected("service", "@pin-unlock", SITE, "POST", "zhangdian.approval.authorization.manage"),
     Expected(
         "service", "@sign-complete", APPLICATION, "POST", "zhangdian.approval.application.decide"
     ),

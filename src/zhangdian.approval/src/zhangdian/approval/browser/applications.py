@@ -14,9 +14,10 @@ from zhangdian.approval.body import bad_field
 from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
 from zhangdian.approval.casework.decisions import DECISIONS
+from zhangdian.approval.casework.lookup_limit import TooManyLookups
+from zhangdian.approval.casework.lookup_limit import limited_status
 from zhangdian.approval.casework.public import DOCUMENT_VIEW
 from zhangdian.approval.casework.public import application_for_holder
-from zhangdian.approval.casework.public import public_status
 from zhangdian.approval.casework.public import public_url
 from zhangdian.approval.casework.queue import applications_for_queue
 from zhangdian.approval.casework.queue import approver_statistics
@@ -273,12 +274,21 @@ def holder_key(request):
 class ApplicationStatusView(BrowserView):
     """Public lookup of an application's status by number and query code."""
 
+    refusal = None
+
     def status(self):
-        """The status when both were given and match; None otherwise."""
+        """The status when both were given and match; None otherwise (`refusal` says why)."""
         number, code = holder_key(self.request)
         if not (number and code):
             return None
-        return public_status(number, code)
+        try:
+            return limited_status(self.request, number, code)
+        except TooManyLookups as refused:
+            self.refusal = translate(refused.message, context=self.request)
+            self.request.response.setStatus(refused.status)
+            for name, value in refused.headers.items():
+                self.request.response.setHeader(name, value)
+            return None
 
     def asked(self):
         """True when the form was submitted."""

@@ -28,6 +28,8 @@ class ApprovalErrorView(BrowserView):
         response.setHeader("Content-Type", "application/json")
         # Locked, as plone.rest does, so that nothing later in the publisher changes them.
         response.setStatus(error.status, lock=1)
+        for name, value in getattr(error, "headers", {}).items():
+            response.setHeader(name, value)
         body = json.dumps(
             error.as_json(self.request), indent=2, sort_keys=True, separators=(", ", ": ")
         )

@@ -16,6 +16,7 @@ from datetime import timedelta
 from persistent.mapping import PersistentMapping
 from plone import api
 from zhangdian.approval import _
+from zhangdian.approval.body import bad_field
 from zhangdian.approval.casework.decisions import BUREAU_NAME
 from zhangdian.approval.casework.decisions import DECISIONS
 from zhangdian.approval.casework.decisions import decision_data
@@ -38,6 +39,9 @@ from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing.errors import SignatureRejected
 from zhangdian.approval.signing.errors import SigningError
 from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
+from zhangdian.approval.signing.pin_attempts import check_not_locked
+from zhangdian.approval.signing.pin_attempts import count_right_pin
+from zhangdian.approval.signing.pin_attempts import count_wrong_pin
 from zhangdian.approval.signing.prepare import complete
 from zhangdian.approval.signing.prepare import prepare
 from zhangdian.approval.signing.routes import is_offered
@@ -67,6 +71,8 @@ NONCE_LIFETIME = timedelta(minutes=10)
 # benchmark. Retries redo only the recording (~50 ms), spread by a growing random pause.
 COMMIT_ATTEMPTS = 10
 RETRY_PAUSE = 0.05
+# PKCS#11 tokens take PINs of at most 255 bytes (SoftHSM2's limit; USB keys take fewer).
+MAX_PIN_BYTES = 255
 
 MESSAGES = {
     "not_available": _(
@@ -393,6 +399,30 @@ def commit_signed_decision(record):
     raise SignatureRefused("busy", status=503)
 
 
+def _keep_wrong_pin(label, userid, commit):
+    """Count a wrong PIN; with `commit`, in a transaction of its own that the refusal keeps.
+
+    The publisher aborts a request that raised, which would forget the count: so the request's
+    transaction (nothing but checks so far) is dropped and the count committed alone, retried
+    on a conflict (the journal's head) without trying the PIN again. Without `commit` the
+    caller's transaction holds the count.
+    """
+    if not commit:
+        count_wrong_pin(label, userid)
+        return
+    for attempt in range(COMMIT_ATTEMPTS):
+        transaction.abort()
+        try:
+            count_wrong_pin(label, userid)
+            transaction.commit()
+        except ConflictError:
+            time.sleep(random.uniform(0, RETRY_PAUSE * (attempt + 1)))  # noqa: S311 - jitter
+            continue
+        return
+    transaction.abort()
+    raise SignatureRefused("busy", status=503)
+
+
 def sign_with_server_token(
     application, transition, reason, pin, userid=None, at=None, commit=False
 ):
@@ -407,8 +437,14 @@ def sign_with_server_token(
         raise SignatureRefused("server_signing_off", status=409)
     library = signing_setting("pkcs11_module")
     label = signing_route("server").token_label(userid)
-    # Before the token is touched: who may not decide learns it without a PIN attempt.
+    # Before the token is touched: who may not decide, or whose token the portal locked,
+    # learns it without a PIN attempt.
     _check_decision(application, transition, (reason or "").strip(), userid, moment)
+    check_not_locked(label)
+    # No token takes an empty PIN or one this long (C_Login answers CKR_PIN_LEN_RANGE, which
+    # it does not count): refused as input, so that it is neither tried nor counted.
+    if not pin or len(pin.encode("utf-8", "surrogatepass")) > MAX_PIN_BYTES:
+        raise bad_field("pin")
     try:
         with portal_errors_for_signer_errors():
             certificate = token_certificate(library, label)
@@ -418,9 +454,12 @@ def sign_with_server_token(
                 library, label, pin, base64.b64decode(prepared["data_to_sign"])
             )
     except SigningError as error:
+        if error.code == "wrong_pin":
+            _keep_wrong_pin(label, userid, commit)
         raise SignatureRefused(error.code, *error.messages, status=error.status) from error
 
     def record():
+        count_right_pin(label)
         return _record(application, entry, signature, cert_der, userid, moment)
 
     return commit_signed_decision(record) if commit else record()

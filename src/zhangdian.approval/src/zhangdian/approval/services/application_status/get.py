@@ -3,7 +3,7 @@
 from plone import api
 from plone.restapi.services import Service
 from zhangdian.approval import _
-from zhangdian.approval.casework.public import public_status
+from zhangdian.approval.casework.lookup_limit import limited_status
 from zhangdian.approval.errors import BadInput
 from zhangdian.approval.errors import NothingFound
 
@@ -18,7 +18,7 @@ class ApplicationStatusGet(Service):
             raise BadInput(
                 _("error_status_missing", default="Give the application number and its query code.")
             )
-        status = public_status(number, code)
+        status = limited_status(self.request, number, code)
         if status is None:
             # One answer for "no such number" and "wrong code": numbers are guessable.
             raise NothingFound(
