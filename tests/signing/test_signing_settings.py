@@ -151,13 +151,13 @@ class TestWhatTheyAccept:
 class TestRoutes:
     """The record chooses among the registered routes; a route needs its configuration too."""
 
-    def test_server_route_needs_the_module(self, portal):
+    def test_server_route_needs_the_module(self, functional_portal):
         """Offered by default only where configured: the agent has a URL, the server no module."""
         assert offered_routes() == ["agent"]
         api.portal.set_registry_record(f"{SIGNING_PREFIX}.pkcs11_module", "/usr/lib/x.so")
         assert offered_routes() == ["agent", "server"]
 
-    def test_bureau_offers_agent_only(self, portal):
+    def test_bureau_offers_agent_only(self, functional_portal):
         """With the module configured, the record can still withhold the server route."""
         api.portal.set_registry_record(f"{SIGNING_PREFIX}.pkcs11_module", "/usr/lib/x.so")
         api.portal.set_registry_record(f"{SIGNING_PREFIX}.signing_routes", ["agent"])
@@ -167,7 +167,7 @@ class TestRoutes:
 class TestJournalled:
     """Every change of a signing setting is journalled, whichever route made it."""
 
-    def test_anchor_change_names_old_and_new_fingerprints(self, matter_list, bureau_ca):
+    def test_anchor_change_names_old_and_new_fingerprints(self, functional_matter_list, bureau_ca):
         """Before and after carry the anchors' SHA-256 fingerprints."""
         first = make_ca("旧CA", valid_from=datetime(2025, 1, 1, tzinfo=UTC))[0]
         with api.env.adopt_user(username="workgroup"):
@@ -215,9 +215,9 @@ class TestControlPanel:
         assert fingerprint(bureau_ca[0]) in page.text
         assert 'id="trust-anchors"' in page.text
 
-    def test_configlet_listed(self, portal):
+    def test_configlet_listed(self, functional_portal):
         """Site Setup lists the panel."""
-        actions = [a.getId() for a in portal.portal_controlpanel.listActions()]
+        actions = [a.getId() for a in functional_portal.portal_controlpanel.listActions()]
         assert "approval-signing" in actions
 
 
