@@ -58,19 +58,19 @@ def signing_route(name):
     return queryUtility(ISigningRoute, name=name)
 
 
+def offered_routes():
+    """The routes approvers may use now: listed in the record, registered and configured."""
+    offered = []
+    for name in signing_setting("signing_routes") or ():
+        route = signing_route(name)
+        if route is not None and route.is_configured():
+            offered.append(name)
+    return offered
+
+
 def is_offered(name):
     """Whether the bureau offers route `name` and it is configured."""
-    route = signing_route(name)
-    return (
-        route is not None
-        and name in (signing_setting("signing_routes") or ())
-        and (route.is_configured())
-    )
-
-
-def offered_routes():
-    """The names of the routes approvers may use now, in the order the record lists them."""
-    return [name for name in signing_setting("signing_routes") or () if is_offered(name)]
+    return name in offered_routes()
 
 
 @provider(IVocabularyFactory)
