@@ -7,6 +7,7 @@ from plone.app.testing import logout
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import act
 from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import create_oversight_record
 from tests.helpers.approval import decide
 from tests.helpers.approval import poppler
 from zhangdian.approval.rules.application import may_act
@@ -33,13 +34,9 @@ def case(portal, submit, clock, approver, accepted_on, decided_on):
     return application.number
 
 
-def add(portal, type_name, **fields):
-    """Create an item in the roster as the working group."""
-    login(portal, "workgroup")
-    try:
-        return api.content.create(container=portal["approvers"], type=type_name, **fields)
-    finally:
-        logout()
+def add(portal, type_name, userid="workgroup", **fields):
+    """Create an item in the roster as `userid` (the working group starts spot checks)."""
+    return create_oversight_record(portal, type_name, userid, **fields)
 
 
 @pytest.fixture
@@ -51,13 +48,21 @@ def year_2026(portal, keys, submit, clock):
     d = case(portal, submit, clock, "approver4", "2026-03-09", "2026-03-09")  # 0 days, on time
     clock("2026-04-10")
     check = add(portal, "SpotCheck", title="Q1", quarter="2026-Q1", share=1.0, seed="s")
-    record_finding(check, a, "compliant", inspector="approver4")
+    record_finding(check, a, "compliant", inspector="supervisor")
     record_finding(
-        check, c, "problem", inspector="approver4", category="时限", description="超期办结"
+        check, c, "problem", inspector="supervisor", category="时限", description="超期办结"
     )
-    record_finding(check, d, "compliant", inspector="approver1")
+    record_finding(check, d, "compliant", inspector="supervisor")
     ratings = {"process": 5, "attitude": 5, "efficiency": 5, "integrity": 5}
-    add(portal, "Callback", title="回访1", application=a, channel="phone", **ratings)
+    add(
+        portal,
+        "Callback",
+        title="回访1",
+        application=a,
+        channel="phone",
+        userid="supervisor",
+        **ratings,
+    )
     add(
         portal,
         "Callback",
@@ -69,6 +74,7 @@ def year_2026(portal, keys, submit, clock):
         efficiency=4,
         integrity=1,
         complaint=True,
+        userid="supervisor",
     )
     return a, b, c, d
 
@@ -138,6 +144,7 @@ def test_callback_only_on_decided_cases(portal, keys, submit, clock):
             "Callback",
             title="x",
             application=open_case.number,
+            userid="supervisor",
             process=5,
             attitude=5,
             efficiency=5,

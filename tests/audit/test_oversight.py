@@ -104,6 +104,7 @@ def test_supervisor_reads_and_runs_spot_checks_but_decides_nothing(portal, cases
         check = api.content.create(
             container=portal["approvers"],
             type="SpotCheck",
+            id="q1",
             title="Q1",
             quarter="2026-Q1",
             share=0.2,

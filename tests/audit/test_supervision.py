@@ -22,6 +22,7 @@ import transaction
 
 WORKGROUP = ("workgroup", PASSWORD)
 APPROVER = ("approver1", PASSWORD)
+SUPERVISOR = ("supervisor", PASSWORD)
 
 
 class TestDraw:
@@ -86,15 +87,17 @@ class TestSpotCheck:
     def test_no_one_inspects_their_own_case(self, portal, quarter):
         check = start_check(portal, seed="fixed")
         own = check.sample["approver1"][0]
+        # approver1 decided the case and is no supervisor: refused for both reasons, the
+        # role first; a supervisor may record it.
         with pytest.raises(SpotCheckRefused):
             record_finding(check, own, "compliant", inspector="approver1")
         assert not check.findings
-        entry = record_finding(check, own, "compliant", inspector="approver4")
-        assert entry["inspector"] == "approver4"
+        entry = record_finding(check, own, "compliant", inspector="supervisor")
+        assert entry["inspector"] == "supervisor"
         with pytest.raises(SpotCheckRefused):
-            record_finding(check, "ZD-2099-000001", "compliant", inspector="approver4")
+            record_finding(check, "ZD-2099-000001", "compliant", inspector="supervisor")
         with pytest.raises(SpotCheckRefused):
-            record_finding(check, own, "problem", inspector="approver4")
+            record_finding(check, own, "problem", inspector="supervisor")
         assert check.findings == {own: entry}
 
 
@@ -111,13 +114,17 @@ def test_finding_over_rest(functional_portal, functional_granted, tokens, clock)
     url = f"{check.absolute_url()}/@spot-check-finding"
     headers = {"Accept": "application/json"}
     post = functools.partial(requests.post, url, headers=headers, timeout=30)
-    missing = post(json={"number": application.number, "finding": "problem"}, auth=WORKGROUP)
+    missing = post(json={"number": application.number, "finding": "problem"}, auth=SUPERVISOR)
     assert missing.status_code == 400
     assert "问题类别" in missing.json()["message"]
     approver = post(json={"number": application.number, "finding": "compliant"}, auth=APPROVER)
     assert approver.status_code in (401, 403)
-    ok = post(json={"number": application.number, "finding": "compliant"}, auth=WORKGROUP)
+    # The working group starts spot checks but records no finding (it was allowed before 1005).
+    workgroup = post(json={"number": application.number, "finding": "compliant"}, auth=WORKGROUP)
+    assert workgroup.status_code == 403, workgroup.text
+    assert workgroup.json()["type"] == "oversight_not_supervisor"
+    ok = post(json={"number": application.number, "finding": "compliant"}, auth=SUPERVISOR)
     assert ok.status_code == 200, ok.text
-    assert ok.json()["inspector"] == "workgroup"
+    assert ok.json()["inspector"] == "supervisor"
     transaction.begin()
     assert set(check.findings) == {application.number}

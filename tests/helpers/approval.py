@@ -11,6 +11,7 @@ from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signing.decision import sign_with_server_token
 from zhangdian.approval.testing import softhsm
 from zhangdian.approval.testing.pki import to_pem
+from zope.container.interfaces import INameChooser
 
 import pytest
 import shutil
@@ -229,9 +230,22 @@ def approve_as(portal, application, userid="approver1"):
 
 def start_spot_check(portal, userid="workgroup", **fields):
     """A SpotCheck in the approvers roster, started by `userid`."""
+    return create_oversight_record(portal, "SpotCheck", userid, **fields)
+
+
+def create_oversight_record(portal, type_name, userid, **fields):
+    """A spot check or call-back in the roster, created by `userid` under its final name.
+
+    Oversight records are never renamed, so they are named when created, as the add form and
+    REST do (api.content.create without an id would rename the new object afterwards).
+    """
+    container = portal["approvers"]
+    fields.setdefault(
+        "id", INameChooser(container).chooseName(fields.get("title") or type_name, container)
+    )
     login(portal, userid)
     try:
-        return api.content.create(container=portal["approvers"], type="SpotCheck", **fields)
+        return api.content.create(container=container, type=type_name, **fields)
     finally:
         logout()
 

@@ -1,4 +1,8 @@
-"""A satisfaction call-back (回访) on a decided case: ratings, complaint flag, comments."""
+"""A satisfaction call-back (回访) on a decided case: ratings, complaint flag, comments.
+
+Append-only: a call-back is recorded by a supervisor and never edited or removed (the
+oversight record workflow); a wrong one is corrected by a new call-back naming it.
+"""
 
 from plone import api
 from plone.dexterity.content import Item
@@ -9,6 +13,7 @@ from zhangdian.approval.rules.application import DECIDED_STATES
 from zope import schema
 from zope.interface import Invalid
 from zope.interface import implementer
+from zope.interface import invariant
 
 
 RATING = {"min": 1, "max": 5}
@@ -50,11 +55,43 @@ class ICallback(model.Schema):
     comments = schema.Text(
         title=_("label_callback_comments", default="Comments"), required=False, max_length=5000
     )
+    corrects = schema.ASCIILine(
+        title=_("label_callback_corrects", default="Corrects the call-back (its UID)"),
+        description=_(
+            "help_callback_corrects",
+            default="Only for a correction: the earlier call-back on the same case, which stays "
+            "on record.",
+        ),
+        required=False,
+        max_length=64,
+    )
+    correction_reason = schema.Text(
+        title=_("label_callback_correction_reason", default="Why the earlier call-back is wrong"),
+        required=False,
+        max_length=5000,
+    )
+
+    @invariant
+    def recorded_by_a_supervisor(data):
+        """The one rule on who records (or corrects) a call-back, for the forms."""
+        from zhangdian.approval.rules.oversight import may_record_callback
+
+        verdict = may_record_callback(
+            api.user.get_current().getId(),
+            (getattr(data, "application", None) or "").strip().upper(),
+            getattr(data, "corrects", None) or None,
+            getattr(data, "correction_reason", None) or "",
+        )
+        if not verdict.allowed:
+            raise Invalid(verdict.message)
 
 
 @implementer(ICallback)
 class Callback(Item):
     """One call-back."""
+
+    corrects = None
+    correction_reason = None
 
     def rating(self):
         """The mean of the four ratings."""

@@ -44,7 +44,29 @@ class ISpotCheck(model.Schema):
 
 @implementer(ISpotCheck)
 class SpotCheck(Item):
-    """The sample ({approver: [numbers]}) and the findings ({number: finding}) are kept here."""
+    """The sample ({approver: [numbers]}) and the append-only finding entries are kept here.
+
+    `entries` is a tuple of finding entries in the order they were recorded, replaced as a
+    whole by `supervision.spot_checks.record_finding` and by nothing else; `findings` is the
+    latest entry per case, which is what the assessment counts.
+    """
 
     sample = None
-    findings = None
+    entries = ()
+
+    @property
+    def findings(self):
+        """{number: the latest finding entry on that case}."""
+        latest = {}
+        for entry in self.entries:
+            latest[entry["number"]] = entry
+        return latest
+
+    def entries_of(self, number):
+        """Every finding entry on case `number`, oldest first (corrections included)."""
+        return [entry for entry in self.entries if entry["number"] == number]
+
+    def latest_entry(self, number):
+        """The entry that counts for case `number`, or None."""
+        entries = self.entries_of(number)
+        return entries[-1] if entries else None

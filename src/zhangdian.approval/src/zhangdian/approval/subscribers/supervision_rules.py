@@ -1,7 +1,17 @@
-"""Spot checks draw their sample when created; call-backs are checked and journalled."""
+"""Spot checks draw their sample when created; call-backs are checked and journalled.
 
+Oversight records are never moved, renamed, copied or removed, whichever route tries: the
+workflow grants the permissions to no role, and these subscribers refuse what Zope would do
+without asking for a permission (a Manager's ZMI, a removed parent folder).
+"""
+
+from plone import api
+from Products.CMFCore.interfaces import ISiteRoot
+from zhangdian.approval import _
 from zhangdian.approval.audit import journal
 from zhangdian.approval.content.callback import check_decided_case
+from zhangdian.approval.rules.oversight import OversightRefused
+from zhangdian.approval.rules.oversight import may_record_callback
 from zhangdian.approval.supervision.spot_checks import draw_spot_check
 
 
@@ -11,12 +21,22 @@ def spot_check_added(spot_check, event):
 
 
 def callback_added(callback, event):
-    """Refuse a call-back on an undecided case (whatever created it) and journal it."""
+    """Refuse a call-back on an undecided case or by anyone but a supervisor; journal it."""
     check_decided_case(callback.application)
+    verdict = may_record_callback(
+        api.user.get_current().getId(),
+        callback.application,
+        callback.corrects or None,
+        callback.correction_reason or "",
+        recording=callback,
+    )
+    if not verdict.allowed:
+        raise verdict.refusal()
     journal.record(
-        "callback.recorded",
+        "callback.corrected" if callback.corrects else "callback.recorded",
         target=callback.application,
         after={
+            "callback": api.content.get_uuid(callback),
             "channel": callback.channel,
             "ratings": [
                 callback.process,
@@ -25,5 +45,30 @@ def callback_added(callback, event):
                 callback.integrity,
             ],
             "complaint": bool(callback.complaint),
+            "comments": callback.comments or "",
+            "corrects": callback.corrects or None,
+            "reason": callback.correction_reason or None,
         },
+    )
+
+
+class OversightRecordKept(OversightRefused):
+    """Removing, moving, renaming or copying an oversight record was refused."""
+
+    code = "oversight_record_kept"
+    status = 409
+
+
+def keep_record(record, event):
+    """Refuse removal, move, rename or copy of an oversight record (the site's removal aside)."""
+    if ISiteRoot.providedBy(event.object):
+        return  # the whole site is removed or renamed, not the record
+    if getattr(event, "oldParent", None) is None and getattr(event, "newParent", None):
+        return  # being added
+    raise OversightRecordKept(
+        _(
+            "refuse_oversight_record_change",
+            default="Oversight records are append-only: they are never removed, moved, renamed "
+            "or copied. Record a correction instead.",
+        )
     )

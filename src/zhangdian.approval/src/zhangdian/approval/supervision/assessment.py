@@ -14,6 +14,7 @@ from zhangdian.approval.rules.application import DECIDED_STATES
 from zhangdian.approval.rules.authorization import ACTIVE
 from zhangdian.approval.rules.authorization import authorizations_of
 from zhangdian.approval.rules.deadlines import decided_on_time
+from zhangdian.approval.rules.oversight import current_callbacks
 from zhangdian.approval.workdays import bureau_calendar
 
 import openpyxl
@@ -86,7 +87,10 @@ def annual_figures(year):
 
 
 def _findings(year):
-    """{number: finding} of the spot checks of quarters in `year`."""
+    """{number: latest finding entry} of the spot checks of quarters in `year`.
+
+    A correction is a new entry; the one it corrects stays on record but no longer counts.
+    """
     findings = {}
     for brain in api.content.find(portal_type="SpotCheck", unrestricted=True):
         check = brain._unrestrictedGetObject()
@@ -96,12 +100,12 @@ def _findings(year):
 
 
 def _callbacks(year):
-    """The call-backs made in `year`."""
-    return [
+    """The call-backs made in `year` that no later call-back corrects."""
+    calls = [
         brain._unrestrictedGetObject()
         for brain in api.content.find(portal_type="Callback", unrestricted=True)
-        if brain.created.year() == year
     ]
+    return [call for call in current_callbacks(calls) if call.created().year() == year]
 
 
 def figures_xlsx(year, rows):

@@ -3,8 +3,8 @@
 The sample is drawn per approver from the cases they decided in the quarter, sorted by
 number, with a random generator seeded by the recorded seed and the approver's id: anyone
 holding the seed redraws the same sample. Each approver gets at least `share` of their
-cases, rounded up. An inspector may record a finding on any sampled case but never on a case
-they decided themselves.
+cases, rounded up. A supervisor may record a finding on any sampled case but never on a case
+they decided themselves (`rules.oversight.may_record_finding`); findings are append-only.
 """
 
 from datetime import date
@@ -14,8 +14,10 @@ from plone import api
 from zhangdian.approval import _
 from zhangdian.approval.audit import journal
 from zhangdian.approval.clock import BUREAU_TIMEZONE
-from zhangdian.approval.errors import Refused
+from zhangdian.approval.clock import now
 from zhangdian.approval.rules.application import DECIDED_STATES
+from zhangdian.approval.rules.oversight import OversightRefused
+from zhangdian.approval.rules.oversight import may_record_finding
 
 import math
 import random
@@ -27,7 +29,7 @@ FINDINGS = ("compliant", "problem")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
-class SpotCheckRefused(Refused, ValueError):
+class SpotCheckRefused(OversightRefused, ValueError):
     """A finding that cannot be recorded; `.message` is the translatable reason."""
 
     # The spot-check endpoint has always typed its refusals so (Forbidden for one's own case).
@@ -95,25 +97,18 @@ def draw_spot_check(spot_check):
     return spot_check.sample
 
 
-def record_finding(spot_check, number, finding, inspector=None, **details):
-    """Record an inspector's finding on a sampled case; SpotCheckRefused with the reason."""
+def record_finding(
+    spot_check, number, finding, inspector=None, corrects=None, reason="", **details
+):
+    """Append an inspector's finding (or a correction of entry `corrects`) and journal it.
+
+    Nothing is ever overwritten: a correction is a new entry naming the one it corrects,
+    which stays in `spot_check.entries`; SpotCheckRefused says why not.
+    """
     inspector = inspector or api.user.get_current().getId()
-    decided_by = next(
-        (approver for approver, numbers in spot_check.sample.items() if number in numbers), None
-    )
-    if decided_by is None:
-        raise SpotCheckRefused(
-            _("spotcheck_not_sampled", default="This case is not in the spot check's sample.")
-        )
-    if decided_by == inspector:
-        raise SpotCheckRefused(
-            _(
-                "spotcheck_own_case",
-                default="You decided this case yourself; another inspector must check it.",
-            ),
-            code="Forbidden",
-            status=403,
-        )
+    verdict = may_record_finding(inspector, spot_check, number, corrects, reason)
+    if not verdict.allowed:
+        raise verdict.refusal(SpotCheckRefused)
     if finding not in FINDINGS:
         raise SpotCheckRefused(
             _("spotcheck_finding", default="The finding must be compliant or problem.")
@@ -125,9 +120,22 @@ def record_finding(spot_check, number, finding, inspector=None, **details):
                 default="A problem needs its category and a description.",
             )
         )
-    entry = {"finding": finding, "inspector": inspector, **details}
-    findings = dict(spot_check.findings or {})
-    findings[number] = entry
-    spot_check.findings = findings
-    journal.record(f"spotcheck.{finding}", target=number, after=entry)
+    corrected = spot_check.latest_entry(number) if corrects is not None else None
+    entry = {
+        "id": len(spot_check.entries) + 1,
+        "number": number,
+        "finding": finding,
+        "inspector": inspector,
+        "at": now().isoformat(),
+        "corrects": corrects,
+        "reason": reason or None,
+        **details,
+    }
+    spot_check.entries = (*spot_check.entries, entry)
+    journal.record(
+        "spotcheck.corrected" if corrected else f"spotcheck.{finding}",
+        target=number,
+        before=corrected,
+        after={"spot_check": spot_check.quarter, **entry},
+    )
     return entry

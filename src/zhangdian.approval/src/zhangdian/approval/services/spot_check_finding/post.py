@@ -1,4 +1,4 @@
-"""POST @spot-check-finding: an inspector's finding on one sampled case."""
+"""POST @spot-check-finding: a supervisor's finding on one sampled case, or a correction."""
 
 from datetime import date
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -12,26 +12,31 @@ from zope.interface import alsoProvides
 
 
 DETAILS = ("category", "description", "corrective_action", "corrected_on")
+# An entry id is a small positive integer; anything else is a bad body.
+MAX_ENTRY = 10**9
 
 
 class SpotCheckFindingPost(Service):
-    """Body: number, finding (compliant|problem), category, description, corrective_action."""
+    """Body: number, finding (compliant|problem), category, description, corrective_action;
+    a correction adds `corrects` (the id of the latest entry on the case) and `reason`."""
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         try:
-            number, finding, details = self._body()
+            number, finding, corrects, reason, details = self._body()
         except BadInput as bad:
             # Unlike the signature steps (bad_request), this endpoint has always typed a bad
             # body BadRequest; a body that is not JSON stays bad_content_type (415).
             if bad.status == 400:
                 bad.code = "BadRequest"
             raise
-        entry = record_finding(self.context, number, finding, **details)
+        entry = record_finding(
+            self.context, number, finding, corrects=corrects, reason=reason, **details
+        )
         return {"number": number, **entry}
 
     def _body(self):
-        """The number, the finding and its details from the JSON body."""
+        """The number, the finding, the entry it corrects, the reason and the details."""
         data = json_object(self.request)
         number = text_field(data, "number", limit=20).strip().upper()
         finding = text_field(data, "finding", limit=20)
@@ -43,4 +48,12 @@ class SpotCheckFindingPost(Service):
                 date.fromisoformat(details["corrected_on"])
             except ValueError as bad:
                 raise bad_field("corrected_on") from bad
-        return number, finding, details
+        corrects = data.get("corrects")
+        if corrects is not None and (
+            isinstance(corrects, bool)
+            or not isinstance(corrects, int)
+            or not 0 < corrects < MAX_ENTRY
+        ):
+            raise bad_field("corrects")
+        reason = text_field(data, "reason", required=False, limit=5000) if "reason" in data else ""
+        return number, finding, corrects, reason, details
