@@ -156,6 +156,9 @@ EXPECTED = (
     Expected("service", "@flowchart", MATTER, "GET", "zope2.View", "a published flowchart"),
     Expected("service", "@signing-settings", SITE, "GET", "zhangdian.approval.signing.manage"),
     Expected("service", "@signing-settings", SITE, "PATCH", "zhangdian.approval.signing.manage"),
+    Expected("service", "@signing-proposals", SITE, "GET", "zhangdian.approval.signing.manage"),
+    Expected("service", "@signing-proposals", SITE, "POST", "zhangdian.approval.signing.manage"),
+    Expected("service", "@signing-proposals", SITE, "DELETE", "zhangdian.approval.signing.manage"),
     Expected("service", "@matters", SITE, "GET", "zope2.View", "the published matter list"),
     Expected(
         "service",

@@ -208,7 +208,6 @@ class TestUpgradeFromReleasedProfiles:
         assert registry[f"{CALENDAR_PREFIX}.holidays"] == holidays
         assert [n for n in registry.records if n.startswith((old_signing, old_calendar))] == []
 
-
     def test_upgrade_installs_the_login_throttle(self, sites):
         """1004 → head: the login throttle becomes the first authentication plugin."""
         site = released_site(sites, "1004")
