@@ -29,6 +29,7 @@ AUTHORIZATION = "zhangdian.approval.content.authorization.IApproverAuthorization
 APPLICATION = "zhangdian.approval.content.application.IApplication"
 APPLICATION_FOLDER = "zhangdian.approval.content.application_folder.IApplicationFolder"
 SPOT_CHECK = "zhangdian.approval.content.spot_check.ISpotCheck"
+NAVIGATION_ROOT = "plone.base.interfaces.siteroot.INavigationRoot"
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,24 @@ EXPECTED = (
         "GET",
         "zhangdian.approval.signing.manage",
     ),
+    Expected(
+        "view",
+        "login",
+        NAVIGATION_ROOT,
+        "POST",
+        "zope.Public",
+        "Plone's login form (accounts/): how one logs in; the throttle refuses in PAS",
+    ),
     # REST services (services/*/configure.zcml).
+    Expected(
+        "service",
+        "@login",
+        PLONE_SITE,
+        "POST",
+        "zope.Public",
+        "plone.restapi's login, answering the throttle's 429/423: how one logs in",
+    ),
+    Expected("service", "@login-unlock", SITE, "POST", "zhangdian.approval.authorization.manage"),
     Expected("service", "@annual-assessment", SITE, "GET", "zhangdian.approval.assessment.view"),
     Expected(
         "service",
@@ -138,6 +156,9 @@ EXPECTED = (
     Expected("service", "@flowchart", MATTER, "GET", "zope2.View", "a published flowchart"),
     Expected("service", "@signing-settings", SITE, "GET", "zhangdian.approval.signing.manage"),
     Expected("service", "@signing-settings", SITE, "PATCH", "zhangdian.approval.signing.manage"),
+    Expected("service", "@signing-proposals", SITE, "GET", "zhangdian.approval.signing.manage"),
+    Expected("service", "@signing-proposals", SITE, "POST", "zhangdian.approval.signing.manage"),
+    Expected("service", "@signing-proposals", SITE, "DELETE", "zhangdian.approval.signing.manage"),
     Expected("service", "@matters", SITE, "GET", "zope2.View", "the published matter list"),
     Expected(
         "service",
@@ -267,6 +288,7 @@ def contexts(functional_portal, functional_granted):
     return {
         SITE: "",
         PLONE_SITE: "",
+        NAVIGATION_ROOT: "",
         MATTER_LIST: "matters",
         CATEGORY: "matters/jmss",
         MATTER: "matters/jmss/xk-t-001",

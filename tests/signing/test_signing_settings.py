@@ -9,6 +9,7 @@ from tests.helpers.approval import PASSWORD
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.settings import SIGNING_PREFIX
+from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing.routes import offered_routes
 from zhangdian.approval.testing.pki import make_ca
@@ -87,12 +88,17 @@ class TestWhatTheyAccept:
     """A CA bundle, known routes; anything else is a 400 that stores nothing."""
 
     def test_anchor_is_stored_and_described(self, portal_url, bureau_ca):
-        """The PEM is stored; subject, fingerprint and validity are listed."""
+        """Proposed, then confirmed by another person: stored; subject, fingerprint, validity listed."""
         pem = to_pem(bureau_ca[0]).decode()
         response = session("workgroup").patch(
             f"{portal_url}/@signing-settings", json={"trust_anchors": pem}, timeout=30
         )
-        assert response.status_code == 200
+        assert response.status_code == 202
+        confirmed = session("siteadmin").post(
+            f"{portal_url}/@signing-proposals", json={"id": response.json()["id"]}, timeout=30
+        )
+        assert confirmed.status_code == 200, confirmed.text
+        response = session("workgroup").get(f"{portal_url}/@signing-settings", timeout=30)
         [anchor] = response.json()["trust_anchors"]
         assert anchor["fingerprint_sha256"] == fingerprint(bureau_ca[0])
         assert "根CA" in anchor["subject"]
@@ -154,29 +160,25 @@ class TestRoutes:
     def test_server_route_needs_the_module(self, functional_portal):
         """Offered by default only where configured: the agent has a URL, the server no module."""
         assert offered_routes() == ["agent"]
-        api.portal.set_registry_record(f"{SIGNING_PREFIX}.pkcs11_module", "/usr/lib/x.so")
+        set_signing_setting("pkcs11_module", "/usr/lib/x.so")
         assert offered_routes() == ["agent", "server"]
 
     def test_bureau_offers_agent_only(self, functional_portal):
         """With the module configured, the record can still withhold the server route."""
-        api.portal.set_registry_record(f"{SIGNING_PREFIX}.pkcs11_module", "/usr/lib/x.so")
-        api.portal.set_registry_record(f"{SIGNING_PREFIX}.signing_routes", ["agent"])
+        set_signing_setting("pkcs11_module", "/usr/lib/x.so")
+        set_signing_setting("signing_routes", ["agent"])
         assert offered_routes() == ["agent"]
 
 
 class TestJournalled:
-    """Every change of a signing setting is journalled, whichever route made it."""
+    """Every change of a signing setting is journalled; one past the four eyes is refused."""
 
     def test_anchor_change_names_old_and_new_fingerprints(self, functional_matter_list, bureau_ca):
-        """Before and after carry the anchors' SHA-256 fingerprints."""
+        """Before and after carry the anchors' SHA-256 fingerprints (the portal's own path)."""
         first = make_ca("旧CA", valid_from=datetime(2025, 1, 1, tzinfo=UTC))[0]
         with api.env.adopt_user(username="workgroup"):
-            api.portal.set_registry_record(
-                f"{SIGNING_PREFIX}.trust_anchors", to_pem(first).decode()
-            )
-            api.portal.set_registry_record(
-                f"{SIGNING_PREFIX}.trust_anchors", to_pem(bureau_ca[0]).decode()
-            )
+            set_signing_setting("trust_anchors", to_pem(first).decode())
+            set_signing_setting("trust_anchors", to_pem(bureau_ca[0]).decode())
         entry = journal().entries[journal().length]
         assert entry["action"] == "settings.changed"
         assert entry["actor"] == "workgroup"
@@ -184,21 +186,24 @@ class TestJournalled:
         assert entry["before"]["anchors_sha256"] == [fingerprint(first)]
         assert entry["after"]["anchors_sha256"] == [fingerprint(bureau_ca[0])]
 
-    def test_plone_registry_endpoint_is_journalled_too(self, portal_url):
-        """A Manager's PATCH through plone.restapi's @registry lands in the journal."""
+    def test_plone_registry_endpoint_is_refused(self, portal_url):
+        """A Manager's PATCH through plone.restapi's @registry is refused: 403, nothing stored.
+
+        (It used to be stored and journalled; issue 15 puts the signing settings under four
+        eyes, so no route writes them past a proposal.)
+        """
+        transaction.begin()
+        before = (signing_setting("timestamp_url"), journal().length)
         response = session("admin").patch(
             f"{portal_url}/@registry",
             json={f"{SIGNING_PREFIX}.timestamp_url": "http://127.0.0.1:9/tsa"},
             timeout=30,
         )
-        assert response.status_code == 204
+        assert response.status_code == 403, response.text
+        assert response.json()["type"] == "setting_change_unconfirmed"
+        assert "four eyes" in response.json()["message"]
         transaction.begin()
-        entry = journal().entries[journal().length]
-        assert (entry["action"], entry["target"], entry["after"]) == (
-            "settings.changed",
-            f"{SIGNING_PREFIX}.timestamp_url",
-            "http://127.0.0.1:9/tsa",
-        )
+        assert (signing_setting("timestamp_url"), journal().length) == before
 
 
 class TestControlPanel:
@@ -206,9 +211,7 @@ class TestControlPanel:
 
     def test_panel_lists_anchor(self, portal_url, bureau_ca, functional_portal):
         """Subject and fingerprint appear on the page."""
-        api.portal.set_registry_record(
-            f"{SIGNING_PREFIX}.trust_anchors", to_pem(bureau_ca[0]).decode()
-        )
+        set_signing_setting("trust_anchors", to_pem(bureau_ca[0]).decode())
         transaction.commit()
         page = session("workgroup").get(f"{portal_url}/@@approval-signing-controlpanel", timeout=30)
         assert page.status_code == 200

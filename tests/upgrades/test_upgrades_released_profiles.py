@@ -15,6 +15,8 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.dexterity.utils import createContentInContainer
 from Products.CMFCore.indexing import processQueue
 from Products.CMFPlone.factory import addPloneSite
+from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
+from zhangdian.approval.accounts.plugin import PLUGIN_ID
 from zhangdian.approval.settings import SIGNING_PREFIX
 from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zope.component.hooks import getSite
@@ -205,6 +207,13 @@ class TestUpgradeFromReleasedProfiles:
         assert registry[f"{SIGNING_PREFIX}.pkcs11_module"] == "/opt/hsm/libhsm.so"
         assert registry[f"{CALENDAR_PREFIX}.holidays"] == holidays
         assert [n for n in registry.records if n.startswith((old_signing, old_calendar))] == []
+
+    def test_upgrade_installs_the_login_throttle(self, sites):
+        """1004 → head: the login throttle becomes the first authentication plugin."""
+        site = released_site(sites, "1004")
+        assert PLUGIN_ID not in site.acl_users.objectIds()
+        site.portal_setup.upgradeProfile(PROFILE)
+        assert site.acl_users.plugins.listPluginIds(IAuthenticationPlugin)[0] == PLUGIN_ID
 
 
 class TestProfileVersion:

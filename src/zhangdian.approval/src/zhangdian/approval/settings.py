@@ -1,5 +1,16 @@
-"""Registry settings of signing: trust anchors, timestamp authority, server-side token, routes."""
+"""Registry settings of signing: trust anchors, timestamp authority, server-side token, routes.
 
+Who may sign what rests on these records, so people change them only by four eyes
+(settings_changes.py: one proposes, a different person confirms). Every other write to a
+record under `SIGNING_PREFIX` — plone.restapi's `@registry`, the ZMI's portal_registry, the
+generic registry control panel, a GenericSetup import — is refused by
+`refuse_unconfirmed_change`, unless it runs inside `applying_confirmed_change()`: the
+confirmation itself and the portal's own code (install, upgrade steps, demo provisioning,
+test fixtures) through `set_signing_setting`.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC
 from datetime import datetime
 from plone import api
@@ -9,6 +20,7 @@ from zhangdian.approval.certificates import describe
 from zhangdian.approval.certificates import is_ca
 from zhangdian.approval.certificates import load_trust_anchors
 from zhangdian.approval.errors import ApprovalError
+from zhangdian.approval.errors import Refused
 from zope import schema
 from zope.i18nmessageid import Message
 from zope.interface import Interface
@@ -147,9 +159,55 @@ def signing_setting(name):
     return value if value is not None else ISigningSettings[name].default
 
 
+_applying = ContextVar("zhangdian.approval.applying_confirmed_change", default=False)
+
+
+@contextmanager
+def applying_confirmed_change():
+    """Let signing records be written (a confirmed change, or the portal's own set-up code)."""
+    token = _applying.set(True)
+    try:
+        yield
+    finally:
+        _applying.reset(token)
+
+
+class UnconfirmedSettingChange(Refused):
+    """A signing record written past the four-eyes proposal; the value was put back."""
+
+    code = "setting_change_unconfirmed"
+    status = 403
+
+
+def refuse_unconfirmed_change(event):
+    """Put back and refuse a signing record changed outside `applying_confirmed_change()`."""
+    record = event.record
+    name = getattr(record, "__name__", "") or ""
+    if not name.startswith(f"{SIGNING_PREFIX}.") or _applying.get():
+        return
+    registry = record.__parent__
+    if registry is not None:
+        # The registry stored the value before it told us; restore it without a new event.
+        registry.records._values[name] = event.oldValue
+        registry.records._invalidate_key_cache(name)
+    raise UnconfirmedSettingChange(
+        _(
+            "error_setting_change_unconfirmed",
+            default="Signing settings change only by four eyes: propose the change on the "
+            "signing settings panel or with PATCH @signing-settings, and have another "
+            "person confirm it. ${name} was not changed.",
+            mapping={"name": name},
+        )
+    )
+
+
 def set_signing_setting(name, value):
-    """Store one signing setting in the registry."""
-    api.portal.set_registry_record(f"{SIGNING_PREFIX}.{name}", value)
+    """Store one signing setting: the portal's own path (confirmations, set-up, fixtures).
+
+    People's changes never come here directly; they are proposals (settings_changes.py).
+    """
+    with applying_confirmed_change():
+        api.portal.set_registry_record(f"{SIGNING_PREFIX}.{name}", value)
 
 
 class InvalidSetting(ApprovalError):
@@ -159,8 +217,8 @@ class InvalidSetting(ApprovalError):
     status = 400
 
 
-def change_signing_settings(changes):
-    """Validate every change against the settings schema, then store them all (or none)."""
+def check_signing_changes(changes):
+    """Every change validated against the settings schema: {name: value}, or InvalidSetting."""
     if not isinstance(changes, dict) or not changes:
         raise InvalidSetting(
             _("error_settings_empty", default="Send an object with the settings to change.")
@@ -184,8 +242,6 @@ def change_signing_settings(changes):
             # A constraint's own Invalid carries our message; zope.schema's errors their doc().
             raise InvalidSetting(_invalid_message(name, error)) from error
         checked[name] = value
-    for name, value in checked.items():
-        set_signing_setting(name, value)
     return checked
 
 

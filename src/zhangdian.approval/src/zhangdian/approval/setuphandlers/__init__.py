@@ -3,6 +3,8 @@
 from plone import api
 from plone.dexterity.utils import createContentInContainer
 from Products.CMFPlone.interfaces import INonInstallable
+from zhangdian.approval.accounts.plugin import install_plugin
+from zhangdian.approval.accounts.plugin import uninstall_plugin
 from zope.interface import implementer
 
 
@@ -38,8 +40,9 @@ def create_applications_folder(portal):
 
 
 def post_install(context):
-    """Create the matter list, the approver roster and the applications folder."""
+    """Create the matter list, the approver roster and the applications folder; throttle logins."""
     portal = api.portal.get()
+    install_plugin(portal)
     create_applications_folder(portal)
     if ROSTER_ID not in portal:
         createContentInContainer(
@@ -66,6 +69,7 @@ def post_install(context):
 def uninstall(context):
     """Remove the list and the roster: their types are gone, so they would be broken."""
     portal = api.portal.get()
+    uninstall_plugin(portal)
     for folder_id in (APPLICATIONS_ID, MATTER_LIST_ID, ROSTER_ID):
         if folder_id in portal:
             # Decided applications are frozen for everyone, so the permission-checked

@@ -6,6 +6,7 @@ from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import load_trust_anchors
 from zhangdian.approval.settings import SIGNING_PREFIX
+from zhangdian.approval.settings import refuse_unconfirmed_change
 from zhangdian.approval.workdays import CALENDAR_PREFIX
 from zope.lifecycleevent.interfaces import IAttributes
 
@@ -103,7 +104,12 @@ def _field_value(obj, name):
 
 
 def setting_changed(event):
-    """Journal a change of a signing or calendar setting, whichever route made it."""
+    """Journal a change of a signing or calendar setting, whichever route made it.
+
+    A signing record written past the four-eyes proposal is put back and refused first, so
+    that nothing of it reaches the journal.
+    """
+    refuse_unconfirmed_change(event)
     name = getattr(event.record, "__name__", "") or ""
     if not name.startswith((f"{SIGNING_PREFIX}.", f"{CALENDAR_PREFIX}.")):
         return

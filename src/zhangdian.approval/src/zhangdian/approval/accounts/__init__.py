@@ -1,0 +1,1 @@
+"""Portal accounts: login throttling (a PAS plugin), its state and its unlock."""
