@@ -240,6 +240,30 @@ class TestDirectWritesRefused:
         assert response.json()["type"] == "setting_change_unconfirmed"
         assert stored() == before
 
+    def test_registry_edit_form_as_manager(self, site):
+        """Plone's generic registry form (portal_registry/edit/<record>): 403 with the reason."""
+        s = session("admin")
+        s.headers["Accept"] = "text/html"
+        s.headers["Accept-Language"] = "en"
+        url = f"{site}/portal_registry/edit/{SIGNING_PREFIX}.timestamp_url"
+        page = s.get(url, timeout=30)
+        tag = re.search(r'<input[^>]*name="_authenticator"[^>]*>', page.text).group(0)
+        before = stored()
+        response = s.post(
+            url,
+            data={
+                "form.widgets.value": "http://127.0.0.1:9/tsa",
+                "form.buttons.save": "Save",
+                "_authenticator": re.search(r'value="([^"]+)"', tag).group(1),
+            },
+            timeout=30,
+            allow_redirects=False,
+        )
+        assert response.status_code == 403, response.text[:500]
+        assert 'data-type="setting_change_unconfirmed"' in response.text
+        assert "only by four eyes" in response.text
+        assert stored() == before
+
     @pytest.mark.parametrize("role", ["Manager", "Site Administrator", "ApprovalAdministrator"])
     def test_set_registry_record_in_a_request(self, site, role):
         """What the ZMI's registry form does: raised, the value put back in the same transaction."""
