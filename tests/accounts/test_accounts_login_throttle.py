@@ -288,6 +288,18 @@ class TestOtherRoutes:
         # No session cookie: Plone only expires one.
         assert not re.search(r"__ac=(?!deleted)", refused.headers.get("Set-Cookie", ""))
 
+    def test_login_form_says_locked(self, site, clock):
+        """Ten failures through the form, windows waited out: 423 and the working group named."""
+        elapsed = 0
+        for failure in range(1, 11):
+            assert "Login failed" in form_login(site, "editor", WRONG).text
+            elapsed += 2 ** max(0, failure - 5) + 0.5
+            clock(moment(elapsed))
+        refused = form_login(site, "editor", PASSWORD)
+        assert refused.status_code == 423
+        assert "This account is locked after 10 failed logins" in refused.text
+        assert "Retry-After" not in refused.headers
+
     @pytest.mark.xfail(reason="zh_CN comes with the merged catalogue (i18n/accounts.json)")
     def test_refusal_in_chinese(self, site):
         """The REST refusal follows Accept-Language."""
@@ -318,6 +330,27 @@ class TestOtherRoutes:
             assert status != 401
         transaction.begin()
         assert account_entry(SITE_OWNER_NAME) is None
+
+
+class TestConcurrentFailures:
+    """Failures at the same moment conflict on the journal's head; each is retried, none lost."""
+
+    def test_parallel_failures_are_all_counted(self, site):
+        """Four clients, three failures each, at once: 12 counted, the journal's chain whole."""
+        from concurrent.futures import ThreadPoolExecutor
+        from zhangdian.approval.audit.journal import verify_journal
+
+        since = journal_length()
+        names = ["member", "editor", "auditor", "supervisor"]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            statuses = list(
+                pool.map(lambda name: rest_login(site, name, WRONG).status_code, names * 3)
+            )
+        assert statuses == [401] * 12
+        assert len(entries(since)) == 12
+        transaction.begin()
+        assert [account_entry(name)["failures"] for name in names] == [3, 3, 3, 3]
+        assert verify_journal().ok
 
 
 class TestAddressLimit:

@@ -58,6 +58,9 @@ def registered_views():
             continue
         if len(required) != 2 or not required[1].isOrExtends(IBrowserRequest):
             continue
+        # An exception view (registered for an exception class) is no URL anyone calls.
+        if not hasattr(required[0], "__identifier__"):
+            continue
         kind, method, name = "view", None, registration.name
         if "_application_json_" in name:
             kind = "service"

@@ -207,7 +207,8 @@ def set_signing_setting(name, value):
     People's changes never come here directly; they are proposals (settings_changes.py).
     """
     with applying_confirmed_change():
-        api.portal.set_registry_record(f"{SIGNING_PREFIX}.{name}", value)
+        # The registry itself, not plone.api, which refuses None (an emptied text field).
+        api.portal.get_tool("portal_registry")[f"{SIGNING_PREFIX}.{name}"] = value
 
 
 class InvalidSetting(ApprovalError):

@@ -47,6 +47,7 @@ def login_refusal(request):
     return None
 
 
+# Pickled in every site's acl_users: the class keeps this module path (or leaves an alias).
 @implementer(IAuthenticationPlugin)
 class LoginThrottlePlugin(BasePlugin):
     """Refuse password logins while throttled; count the failures of the plugins after it."""

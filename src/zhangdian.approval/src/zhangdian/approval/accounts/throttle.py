@@ -36,6 +36,7 @@ COMMIT_ATTEMPTS = 5
 MAX_KEY = 200
 
 
+# Pickled in the site's annotations: the class keeps this module path (or leaves an alias).
 class LoginAttempts(Persistent):
     """Failed-login counts: login name → entry, client address → entry (plain dicts)."""
 

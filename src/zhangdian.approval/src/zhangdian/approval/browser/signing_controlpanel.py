@@ -46,7 +46,12 @@ class SigningControlPanelForm(RegistryEditForm):
         if errors:
             self.status = self.formErrorsMessage
             return
-        changes = {name: value for name, value in data.items() if value != signing_setting(name)}
+        # An empty text field comes back as None where the record holds "": no change.
+        changes = {
+            name: value
+            for name, value in data.items()
+            if value != signing_setting(name) and (value or signing_setting(name))
+        }
         messages = IStatusMessage(self.request)
         try:
             propose_signing_change(changes)
