@@ -13,9 +13,9 @@ from datetime import timedelta
 from plone import api
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import configure_signing
+from tests.helpers.approval import grant
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import register_application_as
-from tests.helpers.approval import transition
 from tests.helpers.journey_text import text
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.testing.pki import make_signing_certificate
@@ -42,7 +42,7 @@ def roster(functional_portal, functional_granted, tokens):
         (today + timedelta(days=21)).isoformat(),
         ["shsw"],
     )
-    transition(functional_portal, ending, "grant")
+    grant(functional_portal, ending)
     application = register_application_as(functional_portal, "member", "XK-T-001")
     transaction.commit()
     return {"ending": ending, "suspended": functional_granted, "application": application}
