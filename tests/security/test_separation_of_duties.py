@@ -13,6 +13,7 @@ from tests.helpers.approval import transition
 from tests.reliability.bad_input import fingerprint
 
 import pytest
+import re
 import requests
 import transaction
 
@@ -391,3 +392,53 @@ class TestEditForm:
         transaction.begin()
         assert str(active.valid_until) == "2026-06-30"
         assert active.scope_categories == ["jmss"]
+
+
+class TestStateChangeForm:
+    """Plone's state change form (content_status_modify) shows the four-eyes refusal."""
+
+    def test_proposer_grant_refused_with_reason(self, roster_site, pending):
+        transition(roster_site, pending, "propose", userid="workgroup")
+        transaction.commit()
+        session = requests.Session()
+        session.auth = ("workgroup", PASSWORD)
+        session.headers["Accept-Language"] = "en"
+        url = pending.absolute_url()
+        page = session.get(url, timeout=60).text
+        token = re.search(r'data-token="(\w+)"', page) or re.search(
+            r'name="_authenticator"[^>]*value="(\w+)"', page
+        )
+        before = fingerprint(roster_site)
+        response = session.post(
+            f"{url}/content_status_modify",
+            data={"workflow_action": "grant", "_authenticator": token.group(1)},
+            timeout=60,
+        )
+        assert response.status_code == 200
+        assert "a different member of the working group must confirm it" in response.text
+        assert fingerprint(roster_site) == before
+        assert state_of(pending) == "proposed"
+
+
+class TestRosterPagesSaySo:
+    """An approver put in the working group later: the authorisation page and dashboard say so."""
+
+    def test_mixed_account_shown(self, roster_site, active, user_request):
+        session = requests.Session()
+        session.auth = ("workgroup", PASSWORD)
+        session.headers["Accept-Language"] = "en"
+        page = session.get(active.absolute_url(), timeout=60).text
+        assert "This authorisation does not count" not in page
+        api.group.add_user(groupname="Site Administrators", username="approver1")
+        transaction.commit()
+        check = user_request("approver1").get(
+            f"{roster_site.absolute_url()}/@authorization-check", params={"matter": "XK-T-001"}
+        )
+        assert (check.status_code, check.json()["reason"]) == (200, "mixed_account")
+        page = session.get(active.absolute_url(), timeout=60).text
+        assert "This authorisation does not count" in page
+        assert "also holds another business role" in page
+        dashboard = session.get(
+            f"{roster_site.absolute_url()}/approvers/@@authorization-dashboard", timeout=60
+        ).text
+        assert "do not count because of the account" in dashboard

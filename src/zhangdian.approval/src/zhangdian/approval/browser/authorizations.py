@@ -136,9 +136,10 @@ class RenewAuthorization(BrowserView):
         successor = renew(self.context)
         IStatusMessage(self.request).add(
             _(
-                "msg_renewal_prepared",
+                "msg_renewal_prepared_four_eyes",
                 default="The authorisation for the next period is prepared: enter this "
-                "year's appraisal and training, check the certificate, save, then grant it.",
+                "year's appraisal and training, check the certificate, save, then propose it; "
+                "another member of the working group confirms the grant.",
             ),
             type="info",
         )
