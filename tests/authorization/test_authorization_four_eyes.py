@@ -373,3 +373,26 @@ class TestFrozenFields:
             logout()
         assert caught.value.code == "own_authorization"
         assert len(roster.objectIds()) == 1
+
+
+class TestUpgrade1005:
+    """Existing authorisations keep their state and get their fields recorded."""
+
+    def test_existing_authorizations(self, portal, granted, roster, clock):
+        from zhangdian.approval.upgrades.v1005.roster import record_authorization_terms
+
+        waiting = make_authorization(roster, "approver2", "2026-01-01", "2026-12-31", ["shsw"])
+        for authorization in (granted, waiting):
+            del authorization.terms_of_record  # as a site at 1004 has them
+        record_authorization_terms(None)
+        assert [api.content.get_state(a) for a in (granted, waiting)] == ["active", "pending"]
+        assert granted.terms_of_record["scope_categories"] == ["jmss"]
+        assert waiting.terms_of_record["approver"] == "approver2"
+        # From now on an edit is held to them: widening the active one is refused.
+        login(portal, "workgroup")
+        try:
+            with pytest.raises(AuthorizationRefused) as caught:
+                granted.manage_changeProperties(scope_categories=["jmss", "shsw"])
+        finally:
+            logout()
+        assert caught.value.code == "widening"

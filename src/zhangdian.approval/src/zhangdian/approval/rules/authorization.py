@@ -347,7 +347,7 @@ def applications_submitted_by(userid):
     """How many applications `userid` submitted or is named in as the applicant (at a grant).
 
     Counter registrations (窗口受理) are an approver's official act for a walk-in applicant,
-    not an application of theirs; an application naming the person's full name or e-mail is.
+    not an application of theirs; an application naming the person's full name is.
     """
     facts = account(userid)
     brains = api.content.find(portal_type="Application", Creator=userid, unrestricted=True)

@@ -74,10 +74,12 @@ def check_transition(authorization, event):
 
 
 def record_maker_and_checker(authorization, event):
-    """Record who proposed and who confirmed the grant, and when (sent back: forgotten)."""
+    """Record maker and checker with their times, and the fields as proposed."""
     transition = event.transition and event.transition.id
     if transition == "propose":
         authorization.proposed_by, authorization.proposed_at = _current_userid(), now()
+        # What was proposed is what the checker confirms and what later edits are held to.
+        authorization.terms_of_record = recorded_terms(authorization)
     elif transition == "grant":
         authorization.granted_by, authorization.granted_at = _current_userid(), now()
     elif transition == "send_back":
