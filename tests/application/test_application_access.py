@@ -5,6 +5,7 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from Products.CMFCore.WorkflowCore import WorkflowException
 from tests.helpers.approval import act
+from tests.helpers.approval import grant
 from tests.helpers.approval import transition
 from zhangdian.approval.casework.security import bring_security_in_line
 from zhangdian.approval.roster.lifecycle import expire_due
@@ -138,7 +139,7 @@ class TestTime:
         with api.env.adopt_roles(["Manager"]):
             successor = renew(current)
         successor.last_appraisal = "competent"
-        transition(portal, successor, "grant")
+        grant(portal, successor)
         transition(portal, current, "revoke", comment="提前终止本期授权")
         clock("2026-12-15")
         assert not can_view(portal, "approver1", trade)
@@ -166,13 +167,20 @@ class TestSecurityReindexing:
     def test_scope_change_reindexes_only_affected_applications(
         self, portal, approvers, two_applications
     ):
-        _, social = two_applications
+        trade, _ = two_applications
         authorization = approvers["approver1"]
         assert bring_security_in_line(authorization) == 1
+        # An active authorisation is only narrowed (widening needs a new one, four eyes).
         login(portal, "workgroup")
-        authorization.scope_categories = ["shsw"]
+        authorization.scope_categories = []
+        authorization.scope_matters = ["XK-T-001"]
         notify(ObjectModifiedEvent(authorization))
         logout()
-        assert visible_applications(portal, "approver1") == [social.getId()]
-        # Now only the social-affairs application names approver1; the trade one is done.
-        assert bring_security_in_line(authorization) == 1
+        assert visible_applications(portal, "approver1") == [trade.getId()]
+        login(portal, "workgroup")
+        authorization.scope_matters = []
+        notify(ObjectModifiedEvent(authorization))
+        logout()
+        assert visible_applications(portal, "approver1") == []
+        # Nothing names approver1 any more: the trade application is done.
+        assert bring_security_in_line(authorization) == 0

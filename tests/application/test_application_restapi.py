@@ -3,9 +3,9 @@
 from plone import api
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import application_data
+from tests.helpers.approval import grant
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import make_matter_data
-from tests.helpers.approval import transition
 
 import pytest
 import transaction
@@ -24,7 +24,7 @@ def rest(functional_portal, functional_granted, clock):
     authorization = make_authorization(
         portal["approvers"], "approver2", "2026-01-01", "2026-12-31", ["shsw"]
     )
-    transition(portal, authorization, "grant")
+    grant(portal, authorization)
     with api.env.adopt_roles(["Manager"]):
         data = make_matter_data("XK-T-201", "建设工程规划许可", 20, 20)
         data["independent_approval"] = False

@@ -20,6 +20,7 @@ from tests.helpers.approval import act
 from tests.helpers.approval import bind
 from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import decide
+from tests.helpers.approval import grant
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import poppler
 from tests.helpers.approval import transition
@@ -295,7 +296,7 @@ class TestRefused:
         authorization = make_authorization(
             portal["approvers"], "approver6", "2026-01-01", "2026-12-31", ["jmss"]
         )
-        transition(portal, authorization, "grant")
+        grant(portal, authorization)
         bind(authorization, keys.certs[SHORT_LIVED_TOKEN])
         clock("2026-03-02")
         application = submit("XK-T-001")

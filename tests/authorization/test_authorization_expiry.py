@@ -52,7 +52,12 @@ class TestReminders:
         assert run_job("2026-12-25", send_reminders) == []
         assert len(smtp.messages) == 2
         recipients = set(smtp.messages[0][0])
-        assert recipients == {"approver1@example.org", "workgroup@example.org"}
+        # Every member of the working group, the second one (four eyes) included.
+        assert recipients == {
+            "approver1@example.org",
+            "workgroup@example.org",
+            "workgroup2@example.org",
+        }
         assert "2026-12-31" in self.subjects(smtp)[0]
 
     def test_missed_runs_send_one_reminder(self, active, smtp):

@@ -31,6 +31,7 @@ class TestRosterPermissions:
         "state,editable",
         [
             ("pending", True),
+            ("proposed", True),
             ("active", True),
             ("suspended", True),
             ("revoked", False),
@@ -44,18 +45,25 @@ class TestRosterPermissions:
 
         import time_machine
 
+        # Only an existing user's account is granted an authorisation.
+        with api.env.adopt_roles(["Manager"]):
+            api.user.create(username="approver2", email="a2@example.org", password="pw-123456")
         authorization = make_authorization(
             roster, "approver2", "2026-01-01", "2026-12-31", ["jmss"]
         )
+        # One member proposes, another confirms (four eyes).
+        granted = [("2026-01-02", "propose", {}), ("2026-01-02", "grant", {})]
         path = {
-            "active": [("2026-01-02", "grant", {})],
-            "suspended": [("2026-01-02", "grant", {}), ("2026-01-03", "suspend", {})],
-            "revoked": [("2026-01-02", "grant", {}), ("2026-01-03", "revoke", {"comment": "违纪"})],
-            "expired": [("2026-01-02", "grant", {}), ("2027-01-01", "expire", {})],
+            "proposed": granted[:1],
+            "active": granted,
+            "suspended": [*granted, ("2026-01-03", "suspend", {})],
+            "revoked": [*granted, ("2026-01-03", "revoke", {"comment": "违纪"})],
+            "expired": [*granted, ("2027-01-01", "expire", {})],
         }.get(state, [])
         for day, name, kwargs in path:
+            userid = "workgroup2" if name == "grant" else "workgroup"
             with time_machine.travel(f"{day} 12:00 +0800", tick=False):
-                transition(portal, authorization, name, **kwargs)
+                transition(portal, authorization, name, userid=userid, **kwargs)
         assert api.content.get_state(authorization) == state
         assert roles_with(authorization, "View") == READERS
         expected = EDITORS if editable else set()

@@ -2,6 +2,7 @@
 
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.helpers.approval import grant
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import transition
 from zhangdian.approval.roster.lifecycle import renew
@@ -33,7 +34,7 @@ class TestScopeAndPeriod:
             roster, "approver2", "2026-01-01", "2026-12-31", matters=["XK-T-101"]
         )
         clock("2026-01-05")
-        transition(portal, authorization, "grant")
+        grant(portal, authorization)
         assert may_decide("approver2", matter_list["shsw"]["xk-t-101"]).allowed
         assert not may_decide("approver2", matter_list["jmss"]["xk-t-001"]).allowed
 
@@ -55,7 +56,7 @@ class TestScopeAndPeriod:
             roster, "approver2", "2026-07-01", "2027-06-30", ["shsw"]
         )
         clock("2026-06-20")
-        transition(portal, authorization, "grant")
+        grant(portal, authorization)
         verdict = may_decide("approver2", matter_list["shsw"]["xk-t-101"])
         assert (verdict.allowed, verdict.reason) == (False, "not_yet_valid")
 
@@ -173,7 +174,7 @@ class TestRenewal:
         successor.scope_categories = ["shsw"]
         successor.last_appraisal = "excellent"
         clock("2026-12-20")
-        transition(portal, successor, "grant")
+        grant(portal, successor)
         assert not may_decide("approver1", matter_list["shsw"]["xk-t-101"]).allowed
         assert may_decide("approver1", matter_list["jmss"]["xk-t-001"]).allowed
         clock("2027-01-02")
@@ -202,7 +203,7 @@ class TestQualification:
         )
         clock("2026-01-10")
         with pytest.raises(WorkflowException, match=expected):
-            transition(portal, authorization, "grant")
+            grant(portal, authorization)
         assert api.content.get_state(authorization) == "pending"
 
     def test_exactly_one_year_in_post(self, portal, roster, clock):
@@ -216,7 +217,7 @@ class TestQualification:
             joined_department=__import__("datetime").date(2025, 1, 10),
         )
         clock("2026-01-10")
-        transition(portal, authorization, "grant")
+        grant(portal, authorization)
         assert api.content.get_state(authorization) == "active"
 
     @pytest.mark.parametrize(

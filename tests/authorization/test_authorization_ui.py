@@ -9,8 +9,8 @@ import requests
 import transaction
 
 
-def test_refused_grant_shows_reason(functional_matter_list, functional_portal):
-    """Granting without a passed exam redirects back with the reason; the state stays."""
+def test_refused_proposal_shows_reason(functional_matter_list, functional_portal):
+    """Proposing without a passed exam redirects back with the reason; the state stays."""
     authorization = make_authorization(
         functional_portal["approvers"],
         "approver2",
@@ -29,7 +29,7 @@ def test_refused_grant_shows_reason(functional_matter_list, functional_portal):
     )
     response = session.post(
         f"{authorization.absolute_url()}/content_status_modify",
-        data={"workflow_action": "grant", "_authenticator": token.group(1)},
+        data={"workflow_action": "propose", "_authenticator": token.group(1)},
         timeout=30,
     )
     assert response.status_code == 200

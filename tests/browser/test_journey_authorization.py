@@ -13,9 +13,9 @@ from datetime import timedelta
 from plone import api
 from tests.helpers.approval import PASSWORD
 from tests.helpers.approval import configure_signing
+from tests.helpers.approval import grant
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import register_application_as
-from tests.helpers.approval import transition
 from tests.helpers.journey_text import text
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.testing.pki import make_signing_certificate
@@ -42,7 +42,7 @@ def roster(functional_portal, functional_granted, tokens):
         (today + timedelta(days=21)).isoformat(),
         ["shsw"],
     )
-    transition(functional_portal, ending, "grant")
+    grant(functional_portal, ending)
     application = register_application_as(functional_portal, "member", "XK-T-001")
     transaction.commit()
     return {"ending": ending, "suspended": functional_granted, "application": application}
@@ -84,7 +84,8 @@ def test_renew_bind_and_suspend(visitor, roster, functional_portal, tokens, tmp_
     with page.expect_navigation():
         row.get_by_role("button", name=text("action_renew_authorization", "zh-CN")).click()
     assert (
-        text("msg_renewal_prepared", "zh-CN") in page.locator("#global_statusmessage").inner_text()
+        text("msg_renewal_prepared_four_eyes", "zh-CN")
+        in page.locator("#global_statusmessage").inner_text()
     )
     successor_url = page.url.removesuffix("/edit")
     assert successor_url != ending.absolute_url()
@@ -111,6 +112,10 @@ def test_renew_bind_and_suspend(visitor, roster, functional_portal, tokens, tmp_
     with page.expect_navigation():
         page.get_by_role("button", name=text("Save", "zh-CN", domain="plone"), exact=True).click()
     assert page.url.rstrip("/") == successor_url
+    # Four eyes: workgroup proposes through the menu, workgroup2 confirms through its own.
+    workflow_menu(page, text("Propose", "zh-CN", domain="plone"))
+    page = visitor("workgroup2").page("desktop", "zh-CN")
+    page.goto(successor_url)
     workflow_menu(page, text("Grant", "zh-CN", domain="plone"))
     assert (
         page.locator("#plone-contentmenu-workflow > a")

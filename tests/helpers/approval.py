@@ -33,6 +33,8 @@ SO_PIN = "87654321"
 USERS = {
     # user id: site-wide roles
     "workgroup": ["ApprovalAdministrator"],
+    # The second member of the working group: the checker of every grant (four eyes).
+    "workgroup2": ["ApprovalAdministrator"],
     "siteadmin": ["Site Administrator"],
     "editor": ["Editor"],
     "member": ["Member"],
@@ -128,6 +130,9 @@ def make_authorization(roster, userid, start, end, categories=(), matters=(), **
     }
     data.update(evidence)
     with api.env.adopt_roles(["Manager"]):
+        # Only an existing user's own account is granted an authorisation (never a group).
+        if api.user.get(userid=userid) is None and not api.group.get(groupname=userid):
+            api.user.create(username=userid, email=f"{userid}@example.org", password=PASSWORD)
         return api.content.create(
             container=roster,
             type="ApproverAuthorization",
@@ -150,6 +155,12 @@ def transition(portal, obj, name, userid="workgroup", **kwargs):
         api.portal.get_tool("portal_workflow").doActionFor(obj, name, **kwargs)
     finally:
         logout()
+
+
+def grant(portal, authorization, proposer="workgroup", confirmer="workgroup2", **kwargs):
+    """Grant an authorisation as the roster requires: one member proposes, another confirms."""
+    transition(portal, authorization, "propose", userid=proposer, **kwargs)
+    transition(portal, authorization, "grant", userid=confirmer, **kwargs)
 
 
 def tool(name: str) -> str:

@@ -66,6 +66,7 @@ EXPECTED = (
         "zhangdian.approval.authorization.manage",
     ),
     # Plone's own form is zope2.View too; the workflow guards each transition.
+    Expected("view", "edit", AUTHORIZATION, "POST", "cmf.ModifyPortalContent"),
     Expected("view", "content_status_modify", AUTHORIZATION, "GET", "zope2.View"),
     Expected("view", "content_status_modify", APPLICATION, "GET", "zope2.View"),
     Expected("view", "view", APPLICATION, "GET", "zope2.View"),

@@ -13,8 +13,8 @@ from tests.helpers.approval import RSA_TOKEN
 from tests.helpers.approval import approve_as
 from tests.helpers.approval import bind
 from tests.helpers.approval import configure_signing
+from tests.helpers.approval import grant
 from tests.helpers.approval import make_authorization
-from tests.helpers.approval import transition
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.setuphandlers.demo import configure_demo_mail
@@ -71,7 +71,7 @@ def demo_authorization(portal, approvers, clock):
     authorization = make_authorization(
         portal["approvers"], DEMO_APPROVER, "2026-01-01", "2026-12-31", ["jmss"]
     )
-    transition(portal, authorization, "grant")
+    grant(portal, authorization)
     clock("2026-03-02")
     return authorization
 

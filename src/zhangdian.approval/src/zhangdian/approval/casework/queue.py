@@ -7,6 +7,7 @@ from zhangdian.approval.clock import now
 from zhangdian.approval.rules.application import DECIDED_STATES
 from zhangdian.approval.rules.application import OPEN_STATES
 from zhangdian.approval.rules.application import may_act
+from zhangdian.approval.rules.application import may_act_on_matter
 from zhangdian.approval.rules.deadlines import decided_on_time
 
 
@@ -21,15 +22,19 @@ def applications_for_queue(userid, states=OPEN_STATES, matter_code=None, at=None
     if matter_code:
         query["matter_code"] = matter_code
     brains = api.content.find(**query)
-    # The index may lag behind an expiry nobody has run yet: ask the rule itself.
+    # The index may lag behind an expiry nobody has run yet: ask the rule itself, with the
+    # authorisation lookup asked once per matter (recusal is per application).
     verdicts = {}
+
+    def on_matter(userid, application, at):
+        if application.matter not in verdicts:
+            verdicts[application.matter] = may_act_on_matter(userid, application, at)
+        return verdicts[application.matter]
+
     result = []
     for brain in brains:
         application = brain._unrestrictedGetObject()
-        key = (application.matter, application.accepted_by)
-        if key not in verdicts:
-            verdicts[key] = may_act(userid, application, at).allowed
-        if verdicts[key]:
+        if may_act(userid, application, at, on_matter=on_matter).allowed:
             result.append(application)
     far = date.max
     result.sort(key=lambda app: (app.due_date or far, app.submitted_at or now()))

@@ -4,6 +4,8 @@ from plone import api
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.rules.application import OPEN_STATES
 from zhangdian.approval.rules.application import may_act
+from zhangdian.approval.rules.application import may_act_on_matter
+from zhangdian.approval.rules.authorization import forget_accounts
 from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import getRequest
 
@@ -23,13 +25,22 @@ def _verdicts():
     return IAnnotations(request, {}).setdefault(_CACHE_KEY, {}) if request else {}
 
 
-def cached_may_act(userid, application):
-    """`may_act` now, remembered for the rest of the request (security checks repeat it)."""
+def _cached_on_matter(userid, application, at):
+    """The matter's part of `may_act`, remembered per user, matter and day for the request."""
     cache = _verdicts()
-    key = (userid, application.matter, application.accepted_by, bureau_day())
+    key = (userid, application.matter, bureau_day(at))
     if key not in cache:
-        cache[key] = may_act(userid, application)
+        cache[key] = may_act_on_matter(userid, application, at)
     return cache[key]
+
+
+def cached_may_act(userid, application):
+    """`may_act` now; the matter's part remembered for the request (security checks repeat it).
+
+    Recusal and the accepting approver are read from the application itself, so they are
+    asked afresh per application at no cost; only the authorisation lookup is shared.
+    """
+    return may_act(userid, application, on_matter=_cached_on_matter)
 
 
 def forget_cached_verdicts():
@@ -39,48 +50,58 @@ def forget_cached_verdicts():
         return
     annotations = IAnnotations(request, {})
     annotations.pop(_CACHE_KEY, None)
+    forget_accounts()
     # borg.localrole remembers checkLocalRolesAllowed per user and object for the request.
     for key in [k for k in annotations if str(k).startswith(_BORG_CACHE_PREFIX)]:
         del annotations[key]
 
 
 def covering_approvers(application, at=None):
-    """User ids whose current authorisation covers the application's matter (for indexing).
+    """User ids who may act on the application now (for the catalog's security index).
 
-    Without `at`, remembered per request by matter and accepting approver: reindexing the
-    thousands of open applications of a matter after an authorisation change asks the same
-    question for each of them.
+    Without `at`, the matter's part is remembered per request by matter and accepting
+    approver: reindexing the thousands of open applications of a matter after an
+    authorisation change asks the same question for each of them. Recusal is per
+    application, so it is asked afresh for each one (from the object, at no cost).
     """
     if at is not None:
-        return _covering_approvers(application, at)
+        candidates = _candidates(application)
+        return sorted(u for u in candidates if may_act(u, application, at).allowed)
     cache = _verdicts()
     key = ("covering", application.matter, application.accepted_by, bureau_day())
     if key not in cache:
-        cache[key] = _covering_approvers(application, None)
-    return cache[key]
+        cache[key] = [
+            userid
+            for userid in _candidates(application)
+            if _cached_on_matter(userid, application, None).allowed
+        ]
+    return sorted(
+        userid
+        for userid in cache[key]
+        if may_act(userid, application, on_matter=_cached_on_matter).allowed
+    )
 
 
-def _covering_approvers(application, at):
-    """covering_approvers, computed."""
+def _candidates(application):
+    """Approvers whose active authorisation names the application's matter or its category."""
     if application.accepted_by:
-        candidates = {application.accepted_by}
-    else:
-        matter = application.matter_object()
-        if matter is None:
-            return []
-        candidates = set()
-        for index, value in (
-            ("scope_categories", matter.aq_parent.getId()),
-            ("scope_matters", application.matter),
-        ):
-            brains = api.content.find(
-                portal_type="ApproverAuthorization",
-                review_state="active",
-                unrestricted=True,
-                **{index: value},
-            )
-            candidates.update(brain.approver for brain in brains)
-    return sorted(userid for userid in candidates if may_act(userid, application, at).allowed)
+        return {application.accepted_by}
+    matter = application.matter_object()
+    if matter is None:
+        return set()
+    candidates = set()
+    for index, value in (
+        ("scope_categories", matter.aq_parent.getId()),
+        ("scope_matters", application.matter),
+    ):
+        brains = api.content.find(
+            portal_type="ApproverAuthorization",
+            review_state="active",
+            unrestricted=True,
+            **{index: value},
+        )
+        candidates.update(brain.approver for brain in brains)
+    return candidates
 
 
 def open_applications_for(matter_codes):

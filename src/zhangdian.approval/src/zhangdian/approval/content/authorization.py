@@ -1,12 +1,18 @@
 """An approver authorisation (独立审批员授权): who may decide which matters, until when."""
 
+from plone import api
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from zhangdian.approval import _
 from zhangdian.approval.certificates import CertificateError
+from zhangdian.approval.errors import Refused
 from zhangdian.approval.roster.certificates import vet_certificate
 from zhangdian.approval.rules.authorization import MAX_TERM
+from zhangdian.approval.rules.authorization import RECORDED_FIELDS
+from zhangdian.approval.rules.authorization import change_problem
+from zhangdian.approval.rules.authorization import may_create
+from zhangdian.approval.rules.authorization import recorded_terms
 from zope import schema
 from zope.interface import Invalid
 from zope.interface import implementer
@@ -115,6 +121,16 @@ class IApproverAuthorization(model.Schema):
             raise Invalid(error.messages[0]) from error
 
     @invariant
+    def approver_is_someone_else(data):
+        """The approver is a user account other than the one filling in the form."""
+        approver = getattr(data, "approver", None)
+        if approver is None:
+            return
+        verdict = may_create(api.user.get_current().getId(), approver)
+        if not verdict.allowed:
+            raise Invalid(verdict.message)
+
+    @invariant
     def term_at_most_one_year(data):
         """valid_until is after valid_from and at most one year later."""
         check_term(getattr(data, "valid_from", None), getattr(data, "valid_until", None))
@@ -154,3 +170,46 @@ class ApproverAuthorization(Item):
     certificate_not_after = None
     # The authorisation this one renews, by UID.
     predecessor = None
+    # Maker and checker of the grant (four eyes), set by the workflow's transitions.
+    proposed_by = None
+    proposed_at = None
+    granted_by = None
+    granted_at = None
+    # The recorded fields as created and last accepted (see rules.authorization.change_problem).
+    terms_of_record = None
+
+    def manage_changeProperties(self, REQUEST=None, **kw):
+        """The ZMI properties form: the recorded fields obey the same rule as every edit."""
+        props = dict(REQUEST if isinstance(REQUEST, dict) else getattr(REQUEST, "form", {}) or {})
+        props.update(kw)
+        named = {name: props[name] for name in RECORDED_FIELDS if name in props}
+        if named:
+            before = recorded_terms(self)
+            verdict = change_problem(
+                api.user.get_current().getId(), self, before, {**before, **named}
+            )
+            code = verdict.reason if not verdict.allowed else "not_a_property"
+            raise AuthorizationRefused(
+                verdict.message if not verdict.allowed else NOT_A_PROPERTY, code=code
+            )
+        return super().manage_changeProperties(REQUEST, **kw)
+
+
+NOT_A_PROPERTY = _(
+    "refuse_authorization_not_a_property",
+    default="The fields of an authorisation are changed through its edit form or the REST "
+    "API, where the roster's rules apply, not as ZMI properties.",
+)
+
+
+class AuthorizationRefused(Refused):
+    """A rule of the roster (four eyes, dedicated accounts, frozen fields) refused a change."""
+
+    status = 403
+
+    def __init__(self, *messages, code=None, status=None):
+        """Also AuthorizationRefused(refusal): the workflow tool re-raises an error that way."""
+        if len(messages) == 1 and isinstance(messages[0], AuthorizationRefused):
+            refusal = messages[0]
+            messages, code, status = refusal.messages, refusal.code, refusal.status
+        super().__init__(*messages, code=code, status=status)

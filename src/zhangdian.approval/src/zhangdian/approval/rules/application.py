@@ -1,13 +1,21 @@
 """Who may act on an application, until when it must be decided, and what a decision needs.
 
 `may_act` is the one answer to "may U act on application A now?": the local role provider,
-the workflow rules, the queue, the REST API and the signing code all ask it. It adds one
-rule to `authorizations.may_decide`: once accepted, only the approver who accepted the
+the workflow rules, the queue, the REST API and the signing code all ask it. It adds two
+rules to `authorizations.may_decide`: nobody acts on an application they submitted or that
+names them as the applicant (回避), and once accepted, only the approver who accepted the
 application may go on with it (受理审核合一).
+
+An application registered at the counter (窗口受理, channel "counter") is created by the
+approver for a walk-in applicant: that is an official act, not an application of theirs, so
+only an online application's creator and owner count as its submitter. An approval account
+is used for approval only (rules/authorization), so anything it registers is a counter
+registration; one that names the approver (full name or e-mail) is recused all the same.
 """
 
 from zhangdian.approval import _
 from zhangdian.approval.rules.authorization import Verdict
+from zhangdian.approval.rules.authorization import account
 from zhangdian.approval.rules.authorization import may_decide
 
 
@@ -16,14 +24,48 @@ DECIDED_STATES = ("approved", "refused")
 FINAL_STATES = (*DECIDED_STATES, "withdrawn")
 
 
-def may_act(userid, application, at=None) -> Verdict:
-    """May `userid` accept, review or decide `application` at `at` (default now)?"""
-    if application.accepted_by and application.accepted_by != userid:
-        return Verdict(False, "accepted_by_other")
+def submitted_by(userid, application):
+    """True when `userid` submitted the application online (its creator or owner)."""
+    if getattr(application, "channel", "online") == "counter":
+        return False
+    owner = application.getOwnerTuple()
+    return userid in (application.listCreators() or ()) or bool(owner and owner[1] == userid)
+
+
+def names_as_applicant(userid, application):
+    """True when the application names `userid` as the applicant (full name or e-mail)."""
+    facts = account(userid)
+    if not facts.is_user:
+        return False
+    if facts.fullname and application.applicant_name == facts.fullname:
+        return True
+    email = (application.contact_email or "").strip().lower()
+    return bool(email and facts.email and email == facts.email.strip().lower())
+
+
+def may_act_on_matter(userid, application, at=None) -> Verdict:
+    """may_decide for the application's matter (what callers may cache per matter)."""
     matter = application.matter_object()
     if matter is None:
         return Verdict(False, "unknown_matter")
     return may_decide(userid, matter, at)
+
+
+def may_act(userid, application, at=None, on_matter=may_act_on_matter) -> Verdict:
+    """May `userid` accept, review or decide `application` at `at` (default now)?
+
+    `on_matter` answers the matter's part; callers that ask for many applications pass a
+    cached one (casework.security.cached_may_act), the rule stays this function.
+    """
+    if submitted_by(userid, application):
+        return Verdict(False, "recused")
+    if application.accepted_by and application.accepted_by != userid:
+        return Verdict(False, "accepted_by_other")
+    verdict = on_matter(userid, application, at)
+    # Asked only of approvers the matter allows, so a listing asks no other account.
+    if verdict.allowed and names_as_applicant(userid, application):
+        return Verdict(False, "recused", verdict.authorization)
+    return verdict
 
 
 # Time limits on the working-day calendar

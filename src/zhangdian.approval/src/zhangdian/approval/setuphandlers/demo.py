@@ -31,6 +31,8 @@ DEMO_MATTERS = Path(__file__).parents[1] / "profiles" / "demo" / "matters.csv"
 DEMO_ACCOUNTS = (
     # user id, full name, roles, groups
     ("workgroup", "工作组（综合受理科）", (), (WORKGROUP_GROUP,)),
+    # The second member of the working group: every grant is confirmed by another member.
+    ("workgroup2", "工作组复核（综合受理科）", (), (WORKGROUP_GROUP,)),
     ("approver1", "李审批（经贸商事）", ("Member",), ()),
     ("approver2", "王审批（社会事务）", ("Member",), ()),
     ("approver3", "赵审批（授权已到期）", ("Member",), ()),
@@ -124,13 +126,18 @@ def create_demo_authorizations():
             last_appraisal="competent",
         )
         if state == "active":
-            workflow.doActionFor(authorization, "grant", comment="演示数据：资格审核通过")
+            # Four eyes: one member of the working group proposes, another confirms.
+            for actor, action in (("workgroup", "propose"), ("workgroup2", "grant")):
+                with api.env.adopt_user(username=actor):
+                    workflow.doActionFor(authorization, action, comment="演示数据：资格审核通过")
         else:
             # A period that is already over cannot be granted today: record its history
-            # as it happened (granted on its first day, expired after its last).
-            for action, review_state, day in (
-                ("grant", "active", valid_from),
-                ("expire", "expired", valid_until + relativedelta(days=1)),
+            # as it happened (proposed and granted on its first day, expired after its last).
+            authorization.proposed_by, authorization.granted_by = "workgroup", "workgroup2"
+            for action, review_state, day, actor in (
+                ("propose", "proposed", valid_from, "workgroup"),
+                ("grant", "active", valid_from, "workgroup2"),
+                ("expire", "expired", valid_until + relativedelta(days=1), "admin"),
             ):
                 workflow.setStatusOf(
                     "authorization_workflow",
@@ -138,7 +145,7 @@ def create_demo_authorizations():
                     {
                         "action": action,
                         "review_state": review_state,
-                        "actor": "admin",
+                        "actor": actor,
                         "comments": "演示数据",
                         "time": DateTime(day.isoformat() + " 09:00 GMT+8"),
                     },

@@ -18,6 +18,8 @@ from zhangdian.approval.casework.security import forget_cached_verdicts
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.clock import now
 from zhangdian.approval.rules.application import may_act
+from zhangdian.approval.rules.application import may_act_on_matter
+from zhangdian.approval.rules.application import names_as_applicant
 from zhangdian.approval.rules.deadlines import due_date_from
 from zhangdian.approval.rules.deadlines import resume_clock
 from zhangdian.approval.rules.deadlines import start_clock
@@ -112,7 +114,11 @@ def application_added(application, event):
     allocate_number(application)
     # Registered at the counter when the approver who may take it up enters it (窗口受理).
     creator = api.user.get_current().getId()
-    application.channel = "counter" if may_act(creator, application).allowed else "online"
+    # Asked without recusal: the creator is the owner, and being that is what is decided here.
+    at_counter = may_act_on_matter(creator, application).allowed and not names_as_applicant(
+        creator, application
+    )
+    application.channel = "counter" if at_counter else "online"
     application.submitted_at = now()
     matter = application.matter_object()
     application.title = f"{application.number} {matter.title if matter else application.matter}"

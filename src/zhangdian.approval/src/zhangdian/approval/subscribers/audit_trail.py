@@ -52,6 +52,10 @@ def authorization_transitioned(authorization, event):
     if event.transition is None:
         return
     before, after = _state_change(event)
+    if event.transition.getId() == "grant":
+        # Maker and checker in one entry: the checker is this entry's actor.
+        after["proposed_by"] = authorization.proposed_by
+        after["proposed_at"] = authorization.proposed_at
     journal.record(
         f"authorization.{event.transition.getId()}",
         target=_authorization_target(authorization),

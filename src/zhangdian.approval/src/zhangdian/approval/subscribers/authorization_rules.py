@@ -2,16 +2,33 @@
 
 DCWorkflow guards can only hide a transition; these checks refuse it with an explanation,
 which plone.restapi's @workflow returns as a 400 message and the UI shows to the user.
+A guard that fails makes the workflow tool answer "No workflow provides the action", with
+no reason, so the four-eyes rules (`may_propose`, `may_confirm`) are asked here, in the
+before-transition event that every route fires (REST @workflow, the Classic UI, the ZMI,
+portal_workflow.doActionFor from code); they refuse with `AuthorizationRefused` (403, the
+rule's reason as its code). Creation and edits are checked here too, after the fields are
+set: the publisher, or the caller's transaction, then undoes the whole request.
 """
 
+from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zhangdian.approval import _
 from zhangdian.approval.casework.security import bring_security_in_line
+from zhangdian.approval.clock import now
+from zhangdian.approval.content.authorization import AuthorizationRefused
 from zhangdian.approval.roster.certificates import bind_certificate
+from zhangdian.approval.rules.authorization import change_problem
+from zhangdian.approval.rules.authorization import may_confirm
+from zhangdian.approval.rules.authorization import may_create
+from zhangdian.approval.rules.authorization import may_propose
 from zhangdian.approval.rules.authorization import period_state
 from zhangdian.approval.rules.authorization import qualification_problems
+from zhangdian.approval.rules.authorization import recorded_terms
 from zope.globalrequest import getRequest
 from zope.i18n import translate
+
+
+FOUR_EYES = {"propose": may_propose, "grant": may_confirm}
 
 
 def refuse_transition(*messages):
@@ -20,10 +37,22 @@ def refuse_transition(*messages):
     raise WorkflowException(" ".join(translate(m, context=request) for m in messages))
 
 
+def refuse(verdict):
+    """Raise the verdict's refusal, its reason as the error code."""
+    raise AuthorizationRefused(verdict.message, code=verdict.reason)
+
+
+def _current_userid():
+    return api.user.get_current().getId()
+
+
 def check_transition(authorization, event):
     """Refuse grant without qualification, revoke without reason, expire before the end."""
     transition = event.transition and event.transition.id
-    if transition == "grant":
+    if transition in FOUR_EYES:
+        verdict = FOUR_EYES[transition](_current_userid(), authorization)
+        if not verdict.allowed:
+            refuse(verdict)
         problems = qualification_problems(authorization)
         if problems:
             refuse_transition(
@@ -42,6 +71,37 @@ def check_transition(authorization, event):
                 mapping={"until": authorization.valid_until.isoformat()},
             )
         )
+
+
+def record_maker_and_checker(authorization, event):
+    """Record maker and checker with their times, and the fields as proposed."""
+    transition = event.transition and event.transition.id
+    if transition == "propose":
+        authorization.proposed_by, authorization.proposed_at = _current_userid(), now()
+        # What was proposed is what the checker confirms and what later edits are held to.
+        authorization.terms_of_record = recorded_terms(authorization)
+    elif transition == "grant":
+        authorization.granted_by, authorization.granted_at = _current_userid(), now()
+    elif transition == "send_back":
+        authorization.proposed_by = authorization.proposed_at = None
+
+
+def check_creation(authorization, event):
+    """Refuse an authorisation for one's own account or for a group; record its fields."""
+    verdict = may_create(_current_userid(), authorization.approver)
+    if not verdict.allowed:
+        refuse(verdict)
+    authorization.terms_of_record = recorded_terms(authorization)
+
+
+def check_change(authorization, event):
+    """Refuse a change of the approver, of frozen qualification, or a widening (any route)."""
+    after = recorded_terms(authorization)
+    before = authorization.terms_of_record or after
+    verdict = change_problem(_current_userid(), authorization, before, after)
+    if not verdict.allowed:
+        refuse(verdict)
+    authorization.terms_of_record = after
 
 
 def authorization_changed(authorization, event):
