@@ -44,6 +44,7 @@ COMPARED_STEPS = (
     "browserlayer",
     "repositorytool",
     "viewlets",
+    "actions",
 )
 
 
