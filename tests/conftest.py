@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.fixtures.clock",
     "tests.fixtures.mail",
     "tests.fixtures.matters",
+    "tests.fixtures.oversight",
     "tests.fixtures.signing",
     "tests.fixtures.users",
 ]

@@ -126,6 +126,18 @@ EXPECTED = (
         "zope.Public",
         "Plone's login form (accounts/): how one logs in; the throttle refuses in PAS",
     ),
+    # The front page and the desks (browser/desks.zcml).
+    Expected("view", "bureau-front", SITE, "GET", "zope2.View", "the public home page"),
+    Expected(
+        "view",
+        "verify-decision",
+        SITE,
+        "GET",
+        "zope2.View",
+        "anyone may verify a decision PDF they hold",
+    ),
+    Expected("view", "workbench", SITE, "GET", "zhangdian.approval.authorization.manage"),
+    Expected("view", "supervision-desk", SITE, "GET", "zhangdian.approval.audit.view"),
     # REST services (services/*/configure.zcml).
     Expected(
         "service",

@@ -45,6 +45,8 @@ COMPARED_STEPS = (
     "controlpanel",
     "browserlayer",
     "repositorytool",
+    "viewlets",
+    "actions",
 )
 
 
@@ -191,6 +193,13 @@ class TestUpgradeFromReleasedProfiles:
         assert "Supervisor" in [
             r["name"] for r in application.rolesOfPermission(view) if r["selected"]
         ]
+
+    def test_upgrade_shows_the_front_page(self, sites):
+        """1004 → head: the home page becomes the bureau's front page, as on a fresh install."""
+        site = released_site(sites, "1004")
+        assert site.getLayout() != "bureau-front"
+        site.portal_setup.upgradeProfile(PROFILE)
+        assert site.getLayout() == "bureau-front"
 
     def test_upgrade_keeps_the_bureaus_settings(self, sites):
         """1001 → head: trust anchors, PKCS#11 module and a year of holidays survive the renaming."""

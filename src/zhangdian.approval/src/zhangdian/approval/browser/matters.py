@@ -3,6 +3,7 @@
 from plone import api
 from plone.batching import Batch
 from Products.Five.browser import BrowserView
+from urllib.parse import urlencode
 from zhangdian.approval import _
 from zhangdian.approval.body import whole_number
 from zhangdian.approval.casework.public import MAX_QUERY_CHARS
@@ -10,6 +11,7 @@ from zhangdian.approval.casework.public import published_matters
 from zhangdian.approval.content.matter_category import IMatterCategory
 from zhangdian.approval.documents.flowchart import build_paths
 from zhangdian.approval.documents.flowchart import render_svg
+from zhangdian.approval.setuphandlers import APPLICATIONS_ID
 from zhangdian.approval.subscribers.matter_changes import ANNOTATION_KEY
 from zhangdian.approval.vocabularies import MATERIAL_FORM_TITLES
 from zhangdian.approval.vocabularies import RISK_LEVEL_TITLES
@@ -124,6 +126,13 @@ class MatterView(BrowserView):
         """The title of the matter's workflow state (translated in the plone domain)."""
         workflow = api.portal.get_tool("portal_workflow")
         return workflow.getTitleForStateOnType(self.review_state(), self.context.portal_type)
+
+    def apply_url(self):
+        """The application form with this matter chosen; None when it takes no applications."""
+        if self.review_state() != "published" or not self.context.independent_approval:
+            return None
+        query = urlencode({"matter": self.context.code})
+        return f"{api.portal.get().absolute_url()}/{APPLICATIONS_ID}/++add++Application?{query}"
 
     def can_see_history(self):
         """True for those who may read the versions of the matter."""

@@ -11,6 +11,7 @@ from zope.interface import implementer
 MATTER_LIST_ID = "matters"
 ROSTER_ID = "approvers"
 APPLICATIONS_ID = "applications"
+FRONT_LAYOUT = "bureau-front"
 
 
 @implementer(INonInstallable)
@@ -39,11 +40,17 @@ def create_applications_folder(portal):
         ).reindexObject()
 
 
+def show_front_page(portal):
+    """Make the bureau's front page the site's view (the public home page)."""
+    portal.setLayout(FRONT_LAYOUT)
+
+
 def post_install(context):
-    """Create the matter list, the approver roster and the applications folder; throttle logins."""
+    """Create the matter list, the roster and the applications folder; throttle logins; show the front page."""
     portal = api.portal.get()
     install_plugin(portal)
     create_applications_folder(portal)
+    show_front_page(portal)
     if ROSTER_ID not in portal:
         createContentInContainer(
             portal,
@@ -70,6 +77,9 @@ def uninstall(context):
     """Remove the list and the roster: their types are gone, so they would be broken."""
     portal = api.portal.get()
     uninstall_plugin(portal)
+    if portal.getLayout() == FRONT_LAYOUT:
+        # The view leaves with the add-on's browser layer.
+        portal.setLayout(portal.getDefaultLayout())
     for folder_id in (APPLICATIONS_ID, MATTER_LIST_ID, ROSTER_ID):
         if folder_id in portal:
             # Decided applications are frozen for everyone, so the permission-checked
