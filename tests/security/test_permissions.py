@@ -29,6 +29,7 @@ AUTHORIZATION = "zhangdian.approval.content.authorization.IApproverAuthorization
 APPLICATION = "zhangdian.approval.content.application.IApplication"
 APPLICATION_FOLDER = "zhangdian.approval.content.application_folder.IApplicationFolder"
 SPOT_CHECK = "zhangdian.approval.content.spot_check.ISpotCheck"
+FOLDERISH = "Products.CMFCore.interfaces.IFolderish"
 # An exception view: rendered for a raised refusal, not reachable by a URL.
 REFUSED_CHANGE = "zhangdian.approval.casework.frozen.RefusedChange"
 
@@ -166,6 +167,8 @@ EXPECTED = (
     Expected(
         "service", "@sign-server", APPLICATION, "POST", "zhangdian.approval.application.decide"
     ),
+    # plone.restapi's own @move (same permission), asking kept records first for their reason.
+    Expected("service", "@move", FOLDERISH, "POST", "zope2.View"),
     # Readers of the spot check reach it; rules.oversight refuses all but supervisors, saying why.
     Expected("service", "@spot-check-finding", SPOT_CHECK, "POST", "zope2.View"),
     Expected("service", "@verify", SITE, "POST", "zope2.View", "anyone may verify a decision PDF"),
@@ -285,6 +288,7 @@ def contexts(functional_portal, functional_granted):
         APPLICATION: application.absolute_url()[base:],
         APPLICATION_FOLDER: "applications",
         SPOT_CHECK: check.absolute_url()[base:],
+        FOLDERISH: "applications",
     }
 
 
