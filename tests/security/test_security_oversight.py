@@ -360,7 +360,18 @@ def callback_body(number, **extra):
     }
 
 
-@pytest.mark.parametrize("who", ["working group", "Site Administrator", "Manager", "auditor"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "working group",
+        "Site Administrator",
+        "Manager",
+        "auditor",
+        "approver",
+        "applicant",
+        "anonymous",
+    ],
+)
 def test_only_a_supervisor_records_a_callback_over_rest(functional_portal, records, who):
     application, _check, _callback = records
     before = stored(functional_portal)
@@ -412,8 +423,16 @@ def test_a_callback_correction_is_a_new_callback(functional_portal, records):
 def test_the_callback_add_form(functional_portal, records):
     application, _check, callback = records
     form = f"{functional_portal.absolute_url()}/approvers/++add++Callback"
-    workgroup = requests.get(form, auth=USERS["working group"], allow_redirects=False, timeout=60)
-    assert refused(workgroup)
+    for who in (
+        "working group",
+        "Site Administrator",
+        "Manager",
+        "auditor",
+        "approver",
+        "anonymous",
+    ):
+        page = requests.get(form, auth=USERS[who], allow_redirects=False, timeout=60)
+        assert refused(page), (who, page.status_code)
     session = requests.Session()
     session.auth = USERS["supervisor"]
     session.headers["Accept-Language"] = "en"
