@@ -68,7 +68,7 @@ def registered_views():
         item = Registered(
             kind,
             name,
-            required[0].__identifier__,
+            getattr(required[0], "__identifier__", None) or required[0].__name__,
             method,
             _permission_title(registration.factory),
             zcml[len(PACKAGE_DIR) + 1 :],

@@ -102,6 +102,8 @@ FINDING_CASES = [
         "{check}/@spot-check-finding",
         (403,),
         json={"number": "{number}", "finding": "compliant"},
+        # A refusal for want of the right is journalled as a refused attempt (1005).
+        journalled=("oversight.change_refused",),
     ),
     Case(
         "finding-by-member",
@@ -110,6 +112,8 @@ FINDING_CASES = [
         "{check}/@spot-check-finding",
         (401, 403),
         json={"number": "{number}", "finding": "compliant"},
+        # A refusal for want of the right is journalled as a refused attempt (1005).
+        journalled=("oversight.change_refused",),
     ),
 ]
 

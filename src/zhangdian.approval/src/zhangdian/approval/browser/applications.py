@@ -15,6 +15,7 @@ from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
 from zhangdian.approval.casework.decisions import DECISIONS
 from zhangdian.approval.casework.lookup_limit import TooManyLookups
+from zhangdian.approval.casework.lookup_limit import limited_holder
 from zhangdian.approval.casework.lookup_limit import limited_status
 from zhangdian.approval.casework.public import DOCUMENT_VIEW
 from zhangdian.approval.casework.public import application_for_holder
@@ -31,6 +32,7 @@ from zhangdian.approval.rules.deadlines import deadline_status
 from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.signing.decision import sign_with_server_token
+from zhangdian.approval.signing.public_verify import verify_decision
 from zhangdian.approval.signing.routes import is_offered
 from zope.i18n import translate
 
@@ -294,17 +296,34 @@ class ApplicationStatusView(BrowserView):
         """True when the form was submitted."""
         return bool(self.request.form.get("number") or self.request.form.get("code"))
 
+    def verification(self, status):
+        """The signature check of the decision the holder looked up (signer, trust anchor)."""
+        if not status or not status.get("decision_document"):
+            return None
+        number, code = holder_key(self.request)
+        application = application_for_holder(number, code)
+        if application is None or application.decision_document is None:
+            return None
+        return verify_decision(application.decision_document.data)
+
 
 class DecisionDocumentView(BrowserView):
     """The decision PDF for whoever holds the number and the query code."""
 
     def __call__(self):
         number, code = holder_key(self.request)
-        application = application_for_holder(number, code) if number and code else None
+        response = self.request.response
+        try:
+            application = limited_holder(self.request, number, code) if number and code else None
+        except TooManyLookups as refused:
+            response.setStatus(refused.status)
+            for name, value in refused.headers.items():
+                response.setHeader(name, value)
+            response.setHeader("Content-Type", "text/plain; charset=utf-8")
+            return refused.translated(self.request)
         document = application.decision_document if application is not None else None
         if document is None:
             raise NotFound(self.context, "decision-document", self.request)
-        response = self.request.response
         response.setHeader("Content-Type", "application/pdf")
         response.setHeader("Content-Disposition", f'attachment; filename="{document.filename}"')
         response.setHeader("Content-Length", str(document.getSize()))

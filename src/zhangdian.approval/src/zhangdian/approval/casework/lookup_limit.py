@@ -1,4 +1,4 @@
-"""Failed public lookups (number + query code) are limited per client address.
+"""Failed public lookups (number + query code) are limited per client address, on every route.
 
 After `MAX_FAILURES` failed lookups from one address within `WINDOW`, that address is refused
 with 429 and `Retry-After` until its oldest failure leaves the window; a successful lookup
@@ -12,6 +12,7 @@ protects an application.
 from collections import deque
 from datetime import timedelta
 from zhangdian.approval import _
+from zhangdian.approval.casework.public import application_for_holder
 from zhangdian.approval.casework.public import public_status
 from zhangdian.approval.clock import now
 from zhangdian.approval.errors import Refused
@@ -95,14 +96,29 @@ def count_failed_lookup(address):
         _failures.setdefault(address, deque()).append(moment)
 
 
-def limited_status(request, number, query_code):
-    """`public_status` for the request's address, refused after too many failures."""
+def limited_lookup(request, lookup, number, query_code):
+    """`lookup(number, query_code)` for the request's address, refused after too many failures.
+
+    The one choke point of every public route that takes a number and a query code: the
+    status page and @application-status, @@decision-document, @verify (GET). They share one
+    count per address, so guessing on one route uses up the others too.
+    """
     address = client_address(request)
     check_lookup_allowed(address)
-    status = public_status(number, query_code)
-    if status is None:
+    found = lookup(number, query_code)
+    if found is None:
         count_failed_lookup(address)
-    return status
+    return found
+
+
+def limited_status(request, number, query_code):
+    """`public_status` for the request's address, refused after too many failures."""
+    return limited_lookup(request, public_status, number, query_code)
+
+
+def limited_holder(request, number, query_code):
+    """`application_for_holder` for the request's address, refused after too many failures."""
+    return limited_lookup(request, application_for_holder, number, query_code)
 
 
 def forget_failed_lookups():

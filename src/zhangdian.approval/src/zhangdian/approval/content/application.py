@@ -12,6 +12,10 @@ from plone.schema import Email
 from plone.supermodel import model
 from z3c.form.browser.checkbox import CheckBoxFieldWidget
 from zhangdian.approval import _
+from zhangdian.approval.casework.frozen import COPY_REFUSED
+from zhangdian.approval.casework.frozen import MOVE_REFUSED
+from zhangdian.approval.casework.frozen import ApplicationNotCopyable
+from zhangdian.approval.casework.frozen import ApplicationNotMovable
 from zhangdian.approval.casework.numbering import allocate_number
 from zhangdian.approval.content.matter import CodeDeserializer
 from zhangdian.approval.rules.identifiers import InvalidIdentifier
@@ -254,6 +258,14 @@ class Application(Container):
     decision_document = None
     signature = None
     supplement_notices = ()
+
+    def cb_isCopyable(self):
+        """Never: refused with the reason on every route (see casework.frozen)."""
+        raise ApplicationNotCopyable(COPY_REFUSED, target=self.number)
+
+    def cb_isMoveable(self):
+        """Never: refused with the reason on every route (see casework.frozen)."""
+        raise ApplicationNotMovable(MOVE_REFUSED, target=self.number)
 
     def matter_object(self):
         """The matter applied for, whoever asks (applicants cannot see draft matters)."""

@@ -10,6 +10,7 @@ from plone.supermodel import model
 from zhangdian.approval import _
 from zhangdian.approval.casework.public import find_application
 from zhangdian.approval.rules.application import DECIDED_STATES
+from zhangdian.approval.rules.oversight import KeptRecord
 from zope import schema
 from zope.interface import Invalid
 from zope.interface import implementer
@@ -87,7 +88,7 @@ class ICallback(model.Schema):
 
 
 @implementer(ICallback)
-class Callback(Item):
+class Callback(KeptRecord, Item):
     """One call-back."""
 
     corrects = None

@@ -3,6 +3,7 @@
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from zhangdian.approval import _
+from zhangdian.approval.rules.oversight import KeptRecord
 from zhangdian.approval.supervision.spot_checks import DEFAULT_SHARE
 from zhangdian.approval.supervision.spot_checks import quarter_bounds
 from zope import schema
@@ -43,7 +44,7 @@ class ISpotCheck(model.Schema):
 
 
 @implementer(ISpotCheck)
-class SpotCheck(Item):
+class SpotCheck(KeptRecord, Item):
     """The sample ({approver: [numbers]}) and the append-only finding entries are kept here.
 
     `entries` is a tuple of finding entries in the order they were recorded, replaced as a

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from plone import api
 from zhangdian.approval import _
+from zhangdian.approval.casework.frozen import RefusedChange
 from zhangdian.approval.errors import Refused
 from zope.i18nmessageid import Message
 
@@ -31,7 +32,9 @@ REASONS = {
         default="Only a supervisor records spot-check findings and call-backs; the working "
         "group, site administrators and Managers do not.",
     ),
-    "not_sampled": _("spotcheck_not_sampled", default="This case is not in the spot check's sample."),
+    "not_sampled": _(
+        "spotcheck_not_sampled", default="This case is not in the spot check's sample."
+    ),
     "own_case": _(
         "spotcheck_own_case",
         default="You decided this case yourself; another inspector must check it.",
@@ -71,6 +74,37 @@ CODES = {
 
 class OversightRefused(Refused):
     """An oversight entry that may not be recorded; nothing is stored."""
+
+
+class OversightRecordKept(RefusedChange):
+    """Removing, moving, renaming or copying an oversight record was refused."""
+
+    code = "oversight_record_kept"
+
+
+RECORD_KEPT = _(
+    "refuse_oversight_record_change",
+    default="Oversight records are append-only: they are never removed, moved, renamed or "
+    "copied. Record a correction instead.",
+)
+
+
+def record_target(record):
+    """How the journal names an oversight record: its type, id and case or quarter."""
+    case = getattr(record, "application", None) or getattr(record, "quarter", None)
+    return f"{record.portal_type} {record.getId()} {case or ''}".strip()
+
+
+class KeptRecord:
+    """Mixin of oversight records: Zope's copy, cut and rename are refused with the reason."""
+
+    def cb_isCopyable(self):
+        """Never copied (see rules.oversight)."""
+        raise OversightRecordKept(RECORD_KEPT, target=record_target(self))
+
+    def cb_isMoveable(self):
+        """Never moved or renamed (see rules.oversight)."""
+        raise OversightRecordKept(RECORD_KEPT, target=record_target(self))
 
 
 @dataclass(frozen=True)
@@ -143,11 +177,9 @@ def may_record_callback(
         return OversightVerdict(False, "not_supervisor")
     if not corrects:
         return OversightVerdict(True, "allowed")
-    by_uid = {
-        api.content.get_uuid(call): call
-        for call in callbacks_on(number)
-        if recording is None or call is not recording
-    }
+    skip = api.content.get_uuid(recording) if recording is not None else None
+    by_uid = {api.content.get_uuid(call): call for call in callbacks_on(number)}
+    by_uid.pop(skip, None)
     latest = _latest_correcting(by_uid, corrects)
     return _correction(latest, corrects, reason, by_uid.get)
 

@@ -2,6 +2,7 @@
 
 from plone import api
 from zhangdian.approval.casework.decisions import approver_name
+from zhangdian.approval.casework.lookup_limit import limited_holder
 from zhangdian.approval.casework.public import application_for_holder
 from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.signing.decision import verify_signed_decision
@@ -43,6 +44,13 @@ def verify_decision(pdf_bytes):
             "subject": verification.signer_subject,
             "fingerprint": verification.signer_fingerprint,
         },
+        # Which of the bureau's anchors vouched for the signer: None unless trusted.
+        "trust_anchor": None
+        if verification.anchor_fingerprint is None
+        else {
+            "subject": verification.anchor_subject,
+            "fingerprint": verification.anchor_fingerprint,
+        },
         "signing_time": _iso(verification.signing_time),
         "timestamp_time": _iso(verification.timestamp_time),
         "problems": [translate(p, context=request) for p in verification.problems],
@@ -59,11 +67,19 @@ def verify_decision(pdf_bytes):
     }
 
 
-def verify_holder(number, code):
-    """Verify the stored decision of the application with this number and query code."""
+def verify_holder(number, code, request=None):
+    """Verify the stored decision of the application with this number and query code.
+
+    With a request, the lookup counts against its address like every public lookup (429).
+    """
     number = str(number or "").strip().upper()
     code = str(code or "").strip().upper()
-    application = application_for_holder(number, code) if number and code else None
+    if not (number and code):
+        application = None
+    elif request is not None:
+        application = limited_holder(request, number, code)
+    else:
+        application = application_for_holder(number, code)
     if application is None or application.decision_document is None:
         raise SignatureRefused("not_found", status=404)
     return verify_decision(application.decision_document.data)

@@ -25,6 +25,7 @@ Revocation (CRL, OCSP) is not checked; the authorisation itself is what gets rev
 from asn1crypto import x509 as asn1_x509
 from collections.abc import Iterable
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -133,6 +134,26 @@ async def _issued_by_anchor(
     except (PathBuildingError, ValidationError, ValueError):
         return False
     return path.pkix_len == 1
+
+
+def issuing_anchor(
+    cert: x509.Certificate, anchors: Iterable[x509.Certificate], moment: datetime | None = None
+) -> x509.Certificate | None:
+    """The configured anchor that issued `cert` directly (its signature checks), or None.
+
+    One level only, as the trust decision requires, so the anchor that validated a trusted
+    certificate is the one whose key signed it; `verify` names it (subject, fingerprint).
+    """
+    moment = _as_utc(moment)
+    for anchor in anchors:
+        if anchor.subject != cert.issuer or not _usable_anchor(anchor, moment):
+            continue
+        try:
+            cert.verify_directly_issued_by(anchor)
+        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+            continue
+        return anchor
+    return None
 
 
 def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:

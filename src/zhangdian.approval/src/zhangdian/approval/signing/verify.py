@@ -1,7 +1,8 @@
 """Checking a signed decision PDF against the bureau's trust anchors, offline.
 
 A signature is trusted only when pyHanko validates it and its certificate passes the same
-trust decision as at binding (`trust.signer_refusal`), at the moment of validation.
+trust decision as at binding (`trust.signer_refusal`), at the moment of validation. A trusted
+verification names the anchor that issued the signer's certificate (subject, SHA-256).
 
 Revocation is not checked (the bureau's PKI has no CRL or OCSP yet; the authorisation is what
 gets revoked), and nothing is fetched from the network while validating.
@@ -21,6 +22,7 @@ from zhangdian.approval import _
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.signing.asyncio_bridge import run_sync
 from zhangdian.approval.signing.trust import SIGNER_KEY_USAGE
+from zhangdian.approval.signing.trust import issuing_anchor
 from zhangdian.approval.signing.trust import offline_context
 from zhangdian.approval.signing.trust import signer_refusal
 
@@ -44,6 +46,9 @@ class Verification:
     signer_certificate: bytes | None = field(default=None, repr=False)
     signer_fingerprint: str | None = None
     signer_subject: str | None = None
+    # The trust anchor that issued the signer's certificate (only when trusted).
+    anchor_subject: str | None = None
+    anchor_fingerprint: str | None = None
     signing_time: datetime | None = None
     timestamp_time: datetime | None = None
     timestamp_valid: bool | None = None
@@ -94,10 +99,15 @@ async def _verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors) -> Ve
             _("The signature cannot be checked: ${error}", mapping={"error": str(error)}),
             field_name=signature.field_name,
         )
-    return _verification(signature, status, trusted=status.trusted and refusal is None)
+    trusted = status.trusted and refusal is None
+    anchor = None
+    if trusted:
+        signer = x509.load_der_x509_certificate(status.signing_cert.dump())
+        anchor = issuing_anchor(signer, trust_anchors, context.moment)
+    return _verification(signature, status, trusted=trusted, anchor=anchor)
 
 
-def _verification(signature, status, trusted: bool) -> Verification:
+def _verification(signature, status, trusted: bool, anchor=None) -> Verification:
     """Turn pyHanko's status and the trust decision into our Verification, listing every problem."""
     problems = []
     if not status.intact:
@@ -134,6 +144,8 @@ def _verification(signature, status, trusted: bool) -> Verification:
         signer_certificate=status.signing_cert.dump(),
         signer_fingerprint=fingerprint(cert),
         signer_subject=cert.subject.rfc4514_string(),
+        anchor_subject=anchor.subject.rfc4514_string() if anchor is not None else None,
+        anchor_fingerprint=fingerprint(anchor) if anchor is not None else None,
         signing_time=status.signer_reported_dt,
         timestamp_time=None if timestamp is None else timestamp.timestamp,
         timestamp_valid=timestamp_valid,

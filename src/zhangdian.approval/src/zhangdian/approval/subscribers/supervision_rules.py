@@ -7,11 +7,12 @@ without asking for a permission (a Manager's ZMI, a removed parent folder).
 
 from plone import api
 from Products.CMFCore.interfaces import ISiteRoot
-from zhangdian.approval import _
 from zhangdian.approval.audit import journal
 from zhangdian.approval.content.callback import check_decided_case
-from zhangdian.approval.rules.oversight import OversightRefused
+from zhangdian.approval.rules.oversight import RECORD_KEPT
+from zhangdian.approval.rules.oversight import OversightRecordKept
 from zhangdian.approval.rules.oversight import may_record_callback
+from zhangdian.approval.rules.oversight import record_target
 from zhangdian.approval.supervision.spot_checks import draw_spot_check
 
 
@@ -52,23 +53,10 @@ def callback_added(callback, event):
     )
 
 
-class OversightRecordKept(OversightRefused):
-    """Removing, moving, renaming or copying an oversight record was refused."""
-
-    code = "oversight_record_kept"
-    status = 409
-
-
 def keep_record(record, event):
     """Refuse removal, move, rename or copy of an oversight record (the site's removal aside)."""
     if ISiteRoot.providedBy(event.object):
         return  # the whole site is removed or renamed, not the record
     if getattr(event, "oldParent", None) is None and getattr(event, "newParent", None):
         return  # being added
-    raise OversightRecordKept(
-        _(
-            "refuse_oversight_record_change",
-            default="Oversight records are append-only: they are never removed, moved, renamed "
-            "or copied. Record a correction instead.",
-        )
-    )
+    raise OversightRecordKept(RECORD_KEPT, target=record_target(record))

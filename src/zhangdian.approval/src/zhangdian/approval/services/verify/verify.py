@@ -21,4 +21,4 @@ class VerifyGet(Service):
 
     def reply(self):
         form = self.request.form
-        return verify_holder(form.get("number"), form.get("code"))
+        return verify_holder(form.get("number"), form.get("code"), self.request)

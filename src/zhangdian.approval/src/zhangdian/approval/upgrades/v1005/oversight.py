@@ -3,6 +3,7 @@
 from plone import api
 from zhangdian.approval import logger
 from zhangdian.approval.audit import journal
+from zhangdian.approval.upgrades.v1004 import freeze_decided_applications
 
 
 WORKFLOW_ID = "oversight_record_workflow"
@@ -50,3 +51,5 @@ def append_only_oversight_records(setup_tool):
         workflow.updateRoleMappingsFor(record)
         record.reindexObject(idxs=["allowedRolesAndUsers", "review_state"])
     logger.info("1005: %d findings turned into append-only entries", migrated)
+    # The application workflow now also keeps Record Finding from every role when decided.
+    freeze_decided_applications(setup_tool)
