@@ -163,7 +163,7 @@ def test_approver(walker, year, width, functional_portal):
 
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_working_group(walker, year, width):
-    """Login lands on 工作台; roster, renewals, calendar, spot checks, call-backs, matters."""
+    """Login lands on 工作台; roster, renewals, calendar, spot checks, matters."""
     person = walker("workgroup", width)
     page = person.log_in("workgroup")
     assert page.url.endswith("/@@workbench")
@@ -181,10 +181,6 @@ def test_working_group(walker, year, width):
     person.click(page.locator("#desk-spot-checks a", has_text="2026年第一季度抽查"))
     person.shot("spot-check")
     person.menu("workbench")
-    person.click(page.locator("#desk-add-callback"))
-    assert page.locator("form").count() >= 1
-    person.shot("callback-form")
-    person.menu("workbench")
     person.click(page.locator("#desk-matter-list"))
     person.shot("matter-list")
     person.menu("workbench")
@@ -199,7 +195,7 @@ def test_working_group(walker, year, width):
 
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_supervisor(walker, year, width):
-    """Login lands on 监督台; a spot check's findings, the assessment, the journal."""
+    """Login lands on 监督台; a spot check's findings, a new call-back, the assessment, the journal."""
     person = walker("supervisor", width)
     page = person.log_in("supervisor")
     assert page.url.endswith("/@@supervision-desk")
@@ -207,6 +203,10 @@ def test_supervisor(walker, year, width):
     person.shot("desk")
     person.click(page.locator("#desk-spot-checks a", has_text="2026年第一季度抽查"))
     person.shot("spot-check")
+    person.menu("supervision")
+    person.click(page.locator("#desk-add-callback"))
+    assert page.locator("form").count() >= 1
+    person.shot("callback-form")
     person.menu("supervision")
     person.click(page.locator("#desk-assessment-link"))
     assert page.locator("table.zd-assessment").is_visible()

@@ -181,7 +181,8 @@ class TestRestCreation:
             f"{roster_site.absolute_url()}/approvers", json=new_authorization(userid)
         )
         assert response.status_code == 400, response.text
-        assert "their own account" in response.text
+        # The site speaks zh_CN: decide_own_authorization, translated.
+        assert "不得为本人账号" in response.json()["message"]
         assert fingerprint(roster_site) == before
 
     @pytest.mark.parametrize("group", ["AuthenticatedUsers", "Reviewers"])
@@ -192,7 +193,8 @@ class TestRestCreation:
             f"{roster_site.absolute_url()}/approvers", json=new_authorization(group)
         )
         assert response.status_code == 400, response.text
-        assert "never by a group" in response.text
+        # decide_not_a_user, translated.
+        assert "不能授予用户组" in response.json()["message"]
         assert fingerprint(roster_site) == before
 
     def test_someone_else_allowed(self, roster_site, user_request):

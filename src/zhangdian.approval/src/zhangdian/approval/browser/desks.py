@@ -222,6 +222,9 @@ def oversight_rows(portal_type):
 class Desk(BrowserView):
     """What every desk shares: the portal and its folders."""
 
+    # Spot checks and call-backs live in the roster.
+    roster_id = ROSTER_ID
+
     desk_macros = ViewPageTemplateFile("templates/desk_macros.pt")
 
     def portal_url(self):
@@ -245,7 +248,7 @@ class Desk(BrowserView):
 class WorkbenchView(Desk):
     """工作台: roster, renewals, calendar, stranded cases, spot checks, call-backs, matter list."""
 
-    roster_id, matters_id = ROSTER_ID, MATTER_LIST_ID
+    matters_id = MATTER_LIST_ID
 
     def roster(self):
         """Every authorisation: approver's name, scope, state, period, newest first per name."""
