@@ -46,7 +46,7 @@ def show_front_page(portal):
 
 
 def post_install(context):
-    """Create the matter list, the roster and the applications folder; throttle logins; show the front page."""
+    """Create the matter list, the roster and applications folder; throttle logins; front page."""
     portal = api.portal.get()
     install_plugin(portal)
     create_applications_folder(portal)
