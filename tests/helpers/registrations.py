@@ -58,9 +58,6 @@ def registered_views():
             continue
         if len(required) != 2 or not required[1].isOrExtends(IBrowserRequest):
             continue
-        # An exception view (registered for an exception class) is no URL anyone calls.
-        if not hasattr(required[0], "__identifier__"):
-            continue
         kind, method, name = "view", None, registration.name
         if "_application_json_" in name:
             kind = "service"
@@ -68,6 +65,7 @@ def registered_views():
         item = Registered(
             kind,
             name,
+            # An exception view is registered for a class: its spec is named by __name__.
             getattr(required[0], "__identifier__", None) or required[0].__name__,
             method,
             _permission_title(registration.factory),

@@ -8,6 +8,7 @@ from tests.security.test_permissions import APPLICATION
 from tests.security.test_permissions import APPLICATION_FOLDER
 from tests.security.test_permissions import AUTHORIZATION
 from tests.security.test_permissions import CATEGORY
+from tests.security.test_permissions import EXCEPTION_VIEWS
 from tests.security.test_permissions import EXPECTED
 from tests.security.test_permissions import MATTER
 from tests.security.test_permissions import MATTER_LIST
@@ -86,6 +87,8 @@ def pages_of_ours(portal, year, authorization):
     }
     urls = [base, year.callback.absolute_url(), year.spot_check.absolute_url()]
     for entry in EXPECTED:
+        if entry.for_ in EXCEPTION_VIEWS:
+            continue  # rendered for a raised refusal, no URL leads to them
         if entry.kind == "view" and entry.method == "GET" and entry.name != "content_status_modify":
             urls += [f"{url}/@@{entry.name}" for url in contexts[entry.for_]]
     urls += [f"{base}/@@annual-assessment?year=2026", f"{base}/@@audit-journal?verify=1"]

@@ -31,8 +31,10 @@ APPLICATION_FOLDER = "zhangdian.approval.content.application_folder.IApplication
 SPOT_CHECK = "zhangdian.approval.content.spot_check.ISpotCheck"
 NAVIGATION_ROOT = "plone.base.interfaces.siteroot.INavigationRoot"
 FOLDERISH = "Products.CMFCore.interfaces.IFolderish"
-# An exception view: rendered for a raised refusal, not reachable by a URL.
+# Exception views: rendered for a raised refusal, not reachable by a URL.
 REFUSED_CHANGE = "zhangdian.approval.casework.frozen.RefusedChange"
+UNCONFIRMED_SETTING = "zhangdian.approval.settings.UnconfirmedSettingChange"
+EXCEPTION_VIEWS = (REFUSED_CHANGE, UNCONFIRMED_SETTING)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,14 @@ EXPECTED = (
         "GET",
         "zope2.Public",
         "the page of a refused copy, move or removal: it shows only the refusal's reason",
+    ),
+    Expected(
+        "view",
+        "index.html",
+        UNCONFIRMED_SETTING,
+        "GET",
+        "zope2.Public",
+        "the page of a signing record written without the four-eyes confirmation: the reason",
     ),
     Expected("view", "flowchart.svg", MATTER, "GET", "zope2.View", "a published flowchart"),
     Expected(
@@ -352,8 +362,8 @@ def test_anonymous_is_refused_everywhere_but_the_public_ones(contexts, request_f
     pages.headers["Accept"] = "text/html"
     wrong = []
     for entry in EXPECTED:
-        if entry.for_ == REFUSED_CHANGE:
-            continue  # no URL leads to it; test_security_frozen renders it
+        if entry.for_ in EXCEPTION_VIEWS:
+            continue  # no URL leads to them; test_security_oversight and the four-eyes tests render them
         session = rest if entry.kind == "service" else pages
         response = anonymous_call(session, entry, contexts[entry.for_])
         if refused(response) == bool(entry.public) or response.status_code >= 500:

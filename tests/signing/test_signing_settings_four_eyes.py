@@ -260,7 +260,7 @@ class TestDirectWritesRefused:
             allow_redirects=False,
         )
         assert response.status_code == 403, response.text[:500]
-        assert 'data-type="setting_change_unconfirmed"' in response.text
+        assert re.search(r"data-type=['\"]setting_change_unconfirmed", response.text)
         assert "only by four eyes" in response.text
         assert stored() == before
 

@@ -1,8 +1,9 @@
-"""The page a browser gets when a kept record refuses a change (copy, move, rename, delete).
+"""The page a browser gets when a rule refuses a change deep inside a Zope or Plone form.
 
-A Manager's ZMI paste or rename of a decided application, or a folder-contents cut of a
-call-back, raises the rule's refusal; without this view Zope would show its error page with
-a 500. The page says why, in the request's language, with the refusal's status (409).
+A Manager's ZMI paste or rename of a decided application, a folder-contents cut of a
+call-back, or a signing record written in the ZMI without the four-eyes confirmation raises
+the rule's refusal; without this view Zope would show its error page with a 500. The page
+says why, in the request's language, with the refusal's status (409, 403).
 """
 
 from html import escape
