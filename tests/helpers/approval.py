@@ -239,6 +239,15 @@ def approve_as(portal, application, userid="approver1"):
     return decide(portal, application, "approve", userid)
 
 
+def signed_approval(portal, authorization, tokens, matter="XK-T-001"):
+    """An application by member, approved by approver1 and signed with the RSA token."""
+    configure_signing(tokens)
+    bind(authorization, tokens.certs[RSA_TOKEN])
+    application = register_application_as(portal, "member", matter)
+    approve_as(portal, application)
+    return application
+
+
 def start_spot_check(portal, userid="workgroup", **fields):
     """A SpotCheck in the approvers roster, started by `userid`."""
     return create_oversight_record(portal, "SpotCheck", userid, **fields)

@@ -1,10 +1,6 @@
 """Fixtures of the bad-input suite: an accepted application and a spot check with a sample."""
 
-from tests.helpers.approval import RSA_TOKEN
-from tests.helpers.approval import approve_as
-from tests.helpers.approval import bind
-from tests.helpers.approval import configure_signing
-from tests.helpers.approval import register_application_as
+from tests.helpers.approval import signed_approval
 from tests.helpers.approval import start_spot_check
 
 import pytest
@@ -15,10 +11,7 @@ import transaction
 def spot_check(functional_portal, functional_granted, tokens, clock):
     """A 2026-Q1 spot check whose sample holds one case approver1 approved; its URL and number."""
     clock("2026-03-02")
-    configure_signing(tokens)
-    bind(functional_granted, tokens.certs[RSA_TOKEN])
-    application = register_application_as(functional_portal, "member", "XK-T-001")
-    approve_as(functional_portal, application)
+    application = signed_approval(functional_portal, functional_granted, tokens)
     clock("2026-04-02")
     check = start_spot_check(
         functional_portal, title="Q1", quarter="2026-Q1", share=1.0, seed="bad-input"

@@ -12,13 +12,9 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import login
 from plone.app.testing import logout
 from tests.helpers.approval import PASSWORD
-from tests.helpers.approval import RSA_TOKEN
 from tests.helpers.approval import act
 from tests.helpers.approval import application_data
-from tests.helpers.approval import approve_as
-from tests.helpers.approval import bind
 from tests.helpers.approval import complete_checklist
-from tests.helpers.approval import configure_signing
 from tests.helpers.approval import decide
 from tests.helpers.approval import register_application_as
 from zhangdian.approval.audit.journal import journal
@@ -139,15 +135,9 @@ def test_an_application_is_never_renamed_or_moved(portal, application):
 
 
 @pytest.fixture
-def decided(functional_portal, functional_granted, tokens, clock):
-    """An application by member approved by approver1 (signed), committed; the object."""
-    clock("2026-03-02")
-    configure_signing(tokens)
-    bind(functional_granted, tokens.certs[RSA_TOKEN])
-    application = register_application_as(functional_portal, "member", "XK-T-001")
-    approve_as(functional_portal, application)
-    transaction.commit()
-    return application
+def decided(functional_decided):
+    """The decided application of tests/fixtures/applications.py."""
+    return functional_decided
 
 
 def stored(portal, application):

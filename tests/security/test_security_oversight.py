@@ -7,12 +7,9 @@ from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.helpers.approval import PASSWORD
-from tests.helpers.approval import RSA_TOKEN
 from tests.helpers.approval import approve_as
-from tests.helpers.approval import bind
-from tests.helpers.approval import configure_signing
 from tests.helpers.approval import create_oversight_record
-from tests.helpers.approval import register_application_as
+from tests.helpers.approval import signed_approval
 from tests.helpers.approval import start_spot_check
 from tests.reliability.bad_input import csrf_token
 from zExceptions import Unauthorized
@@ -60,10 +57,7 @@ def records(functional_portal, functional_granted, tokens, clock):
     """A case approver1 approved in 2026-Q1, a spot check of it with the supervisor's finding
     "problem", and the supervisor's complaint call-back on it; all committed."""
     clock("2026-03-02")
-    configure_signing(tokens)
-    bind(functional_granted, tokens.certs[RSA_TOKEN])
-    application = register_application_as(functional_portal, "member", "XK-T-001")
-    approve_as(functional_portal, application)
+    application = signed_approval(functional_portal, functional_granted, tokens)
     clock("2026-04-02")
     check = start_spot_check(
         functional_portal, title="2026-Q1", quarter="2026-Q1", share=1.0, seed="oversight"

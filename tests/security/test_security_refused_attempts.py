@@ -4,10 +4,6 @@ Zope's 500 CopyError), and every refused attempt on it is journalled: who, what,
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.helpers.approval import PASSWORD
-from tests.helpers.approval import RSA_TOKEN
-from tests.helpers.approval import approve_as
-from tests.helpers.approval import bind
-from tests.helpers.approval import configure_signing
 from tests.helpers.approval import register_application_as
 from tests.security.test_security_frozen import REFUSED_ATTEMPT
 from tests.security.test_security_frozen import stored
@@ -23,15 +19,9 @@ MANAGER = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
 
 
 @pytest.fixture
-def decided(functional_portal, functional_granted, tokens, clock):
-    """An application by member approved by approver1 on 2026-03-02 (signed), committed."""
-    clock("2026-03-02")
-    configure_signing(tokens)
-    bind(functional_granted, tokens.certs[RSA_TOKEN])
-    application = register_application_as(functional_portal, "member", "XK-T-001")
-    approve_as(functional_portal, application)
-    transaction.commit()
-    return application
+def decided(functional_decided):
+    """The decided application of tests/fixtures/applications.py."""
+    return functional_decided
 
 
 def attempts():
