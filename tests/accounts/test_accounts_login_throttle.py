@@ -300,7 +300,6 @@ class TestOtherRoutes:
         assert "This account is locked after 10 failed logins" in refused.text
         assert "Retry-After" not in refused.headers
 
-    @pytest.mark.xfail(reason="zh_CN comes with the merged catalogue (i18n/accounts.json)")
     def test_refusal_in_chinese(self, site):
         """The REST refusal follows Accept-Language."""
         for _ in range(5):
