@@ -27,6 +27,7 @@ from zope.lifecycleevent import ObjectCopiedEvent
 
 import functools
 import pytest
+import re
 import requests
 import transaction
 
@@ -555,3 +556,18 @@ def test_the_upgrade_turns_old_findings_into_entries(portal, keys, submit, clock
     assert check.findings == {application.number: entry}
     assert journal().length == length + 1
     assert journal().entries[journal().length]["action"] == "spotcheck.entries_migrated"
+
+
+@pytest.mark.parametrize(
+    "language, phone, on_site", [("zh-cn", "电话回访", "现场评价"), ("en", "Telephone", "On-site")]
+)
+def test_the_callback_form_names_its_channels(functional_portal, records, language, phone, on_site):
+    """The channel choice reads 电话回访 / 现场评价, never the stored token."""
+    form = f"{functional_portal.absolute_url()}/approvers/++add++Callback"
+    page = requests.get(
+        form, auth=USERS["supervisor"], headers={"Accept-Language": language}, timeout=60
+    )
+    assert page.status_code == 200
+    options = re.findall(r"<option[^>]*>\s*([^<]*?)\s*</option>", page.text)
+    assert any(phone in o for o in options) and any(on_site in o for o in options), options
+    assert "phone" not in options and "on_site" not in options

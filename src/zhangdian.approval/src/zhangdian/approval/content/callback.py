@@ -15,9 +15,19 @@ from zope import schema
 from zope.interface import Invalid
 from zope.interface import implementer
 from zope.interface import invariant
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
 
 
 RATING = {"min": 1, "max": 5}
+
+# 电话回访 or 现场评价: stored as the token, shown by its translated title.
+CHANNELS = SimpleVocabulary(
+    [
+        SimpleTerm("phone", title=_("callback_channel_phone", default="Telephone call-back")),
+        SimpleTerm("on_site", title=_("callback_channel_on_site", default="On-site evaluation")),
+    ]
+)
 
 
 def check_decided_case(value):
@@ -39,7 +49,7 @@ class ICallback(model.Schema):
     )
     channel = schema.Choice(
         title=_("label_callback_channel", default="Call-back by"),
-        values=("phone", "on_site"),
+        vocabulary=CHANNELS,
         default="phone",
     )
     process = schema.Int(title=_("label_rating_process", default="Process (1–5)"), **RATING)
