@@ -10,6 +10,7 @@ portal and for zhangdian-signer so that they find the tokens.
 from AccessControl.SecurityManagement import newSecurityManager
 from pathlib import Path
 from Testing.makerequest import makerequest
+from zhangdian.approval.setuphandlers.demo_casework import create_demo_decisions
 from zhangdian.approval.testing.demo_pki import DEMO_PIN
 from zhangdian.approval.testing.demo_pki import enrol_test_tokens
 from zope.component.hooks import setSite
@@ -19,7 +20,7 @@ import transaction
 
 
 def main(app):
-    """Enrol the approvers and commit."""
+    """Enrol the approvers, decide the demo cases with their tokens, and commit."""
     app = makerequest(app)
     site = app[os.environ.get("SITE_ID", "Plone")]
     newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
@@ -27,6 +28,9 @@ def main(app):
     directory = Path(os.environ.get("PKI_DIR", "instance/var/pki"))
     userids = os.environ.get("APPROVERS", "approver1 approver2").split()
     enrolled = enrol_test_tokens(directory, userids, report=print)
+    transaction.commit()
+    # The demo's decided cases need the tokens just enrolled; made once, on a demo site only.
+    create_demo_decisions(DEMO_PIN, report=print)
     transaction.commit()
     for userid, cert in enrolled.items():
         print(f"{userid}: token {userid!r}, PIN {DEMO_PIN}, {cert.subject.rfc4514_string()}")  # noqa: T201
