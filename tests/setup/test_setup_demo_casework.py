@@ -6,6 +6,7 @@ from plone import api
 from zhangdian.approval.rules.deadlines import decided_on_time
 from zhangdian.approval.setuphandlers.demo import DEMO_PASSWORD
 from zhangdian.approval.setuphandlers.demo_casework import create_demo_decisions
+from zhangdian.approval.setuphandlers.demo_provisioning import records
 from zhangdian.approval.signing.public_verify import verify_decision
 from zhangdian.approval.testing.demo_pki import DEMO_PIN
 from zhangdian.approval.testing.demo_pki import enrol_test_tokens
@@ -151,3 +152,18 @@ def test_site_without_the_demo_is_left_alone(portal):
     with api.env.adopt_roles(["Manager"]):
         assert create_demo_decisions(DEMO_PIN) is None
     assert oversight_counts() == {"Application": 0, "SpotCheck": 0, "Callback": 0, "findings": 0}
+
+
+def test_before_the_tokens_nothing_is_half_made(functional_portal, apply_profiles, clock, smtp):
+    """Without the demo PKI the signature is refused: no case is left behind, nothing recorded."""
+    clock("2026-03-02")
+    with api.env.adopt_roles(["Manager"]):
+        apply_profiles(functional_portal, ["zhangdian.approval:demo"])
+        before = oversight_counts()
+        lines = []
+        assert create_demo_decisions(DEMO_PIN, report=lines.append) is None
+    assert oversight_counts() == before
+    assert decided("approved") == decided("refused") == []
+    assert len(lines) == 1
+    assert lines[0].startswith("Demo cases not made:")
+    assert "casework.decided" not in records()
