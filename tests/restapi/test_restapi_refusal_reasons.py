@@ -92,6 +92,21 @@ class TestApproverLearnsWhy:
         assert_refused_with(response, "not_active")
         assert stored(rest, application_url) == before
 
+    def test_recused(self, rest, user_request):
+        response = user_request("member").post(
+            f"{rest.absolute_url()}/applications",
+            json={
+                "@type": "Application",
+                **application_data(contact_email="approver4@example.org"),
+            },
+        )
+        assert response.status_code == 201, response.text
+        url = response.json()["@id"]
+        before = stored(rest, url)
+        response = user_request("approver4").post(f"{url}/@workflow/accept")
+        assert_refused_with(response, "recused")
+        assert stored(rest, url) == before
+
     def test_allowed_approver_still_succeeds(self, rest, user_request, application_url):
         response = user_request("approver4").post(f"{application_url}/@workflow/accept")
         assert response.status_code == 200, response.text
