@@ -140,7 +140,7 @@ def targets_of(request, error=None):
     return found
 
 
-def _actor(request, site):
+def actor_of(request, site):
     """The authenticated account that sent the request, or None for an anonymous one."""
     user = getSecurityManager().getUser()
     userid = user.getId() if user is not None else None
@@ -170,7 +170,7 @@ def _facts(request, error):
     targets = targets_of(request, error)
     if not targets:
         return None
-    actor = _actor(request, site)
+    actor = actor_of(request, site)
     if actor is None:
         return None
     status = request.response.getStatus()
