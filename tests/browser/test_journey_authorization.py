@@ -94,7 +94,7 @@ def test_renew_bind_and_suspend(visitor, roster, functional_portal, tokens, tmp_
     )
     successor_url = page.url.removesuffix("/edit")
     assert successor_url != ending.absolute_url()
-    page.locator(".autotoc-nav").get_by_text(text("fieldset_qualification", "zh-CN")).click()
+    page.locator(".autotoc-nav").get_by_text(text("fieldset_training", "zh-CN")).click()
     page.get_by_label(text("label_last_appraisal", "zh-CN")).select_option(
         label=text("appraisal_competent", "zh-CN")
     )

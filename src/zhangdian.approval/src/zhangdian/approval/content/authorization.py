@@ -1,10 +1,12 @@
 """An approver authorisation (独立审批员授权): who may decide which matters, until when."""
 
 from plone import api
+from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from zhangdian.approval import _
+from zhangdian.approval.browser.widgets import PersonPickerFieldWidget
 from zhangdian.approval.certificates import CertificateError
 from zhangdian.approval.errors import Refused
 from zhangdian.approval.roster.certificates import vet_certificate
@@ -22,8 +24,15 @@ from zope.interface import invariant
 class IApproverAuthorization(model.Schema):
     """One period of one approver's authorisation, with its scope and evidence."""
 
-    approver = schema.TextLine(
-        title=_("label_approver", default="Approver (user id)"),
+    # A person picker over the site's accounts; the stored value is the user id.
+    directives.widget("approver", PersonPickerFieldWidget)
+    approver = schema.Choice(
+        title=_("label_approver_person", default="Approver"),
+        description=_(
+            "help_approver_person",
+            default="The civil servant's own user account (search by name).",
+        ),
+        vocabulary="zhangdian.approval.user_accounts",
     )
 
     scope_categories = schema.List(
@@ -55,17 +64,21 @@ class IApproverAuthorization(model.Schema):
         ),
     )
 
+    # The qualification evidence grouped as the plan lists it: post, exam, training and appraisal.
     model.fieldset(
-        "qualification",
-        label=_("fieldset_qualification", default="Qualification"),
-        fields=[
-            "joined_department",
-            "exam_date",
-            "exam_score",
-            "exam_certificate_no",
-            "training_records",
-            "last_appraisal",
-        ],
+        "employment",
+        label=_("fieldset_employment", default="Employment"),
+        fields=["joined_department"],
+    )
+    model.fieldset(
+        "exam",
+        label=_("fieldset_exam", default="Exam"),
+        fields=["exam_date", "exam_score", "exam_certificate_no"],
+    )
+    model.fieldset(
+        "training",
+        label=_("fieldset_training", default="Training and appraisal"),
+        fields=["training_records", "last_appraisal"],
     )
 
     joined_department = schema.Date(

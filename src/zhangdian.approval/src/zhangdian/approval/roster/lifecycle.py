@@ -3,6 +3,7 @@
 from dateutil.relativedelta import relativedelta
 from plone import api
 from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.roster.titles import authorization_title
 from zhangdian.approval.rules.authorization import ACTIVE
 from zhangdian.approval.rules.authorization import MAX_TERM
 from zhangdian.approval.rules.authorization import authorizations_of
@@ -33,7 +34,7 @@ def renew(authorization):
         container=authorization.aq_parent,
         type="ApproverAuthorization",
         id=f"{authorization.approver}-{valid_from.isoformat()}",
-        title=f"{authorization.approver} {valid_from.isoformat()} – {valid_until.isoformat()}",
+        title=authorization_title(authorization.approver, valid_from, valid_until),
         approver=authorization.approver,
         scope_categories=list(authorization.scope_categories or ()),
         scope_matters=list(authorization.scope_matters or ()),

@@ -17,6 +17,7 @@ from zhangdian.approval.casework.security import bring_security_in_line
 from zhangdian.approval.clock import now
 from zhangdian.approval.content.authorization import AuthorizationRefused
 from zhangdian.approval.roster.certificates import bind_certificate
+from zhangdian.approval.roster.titles import authorization_title
 from zhangdian.approval.rules.authorization import change_problem
 from zhangdian.approval.rules.authorization import may_confirm
 from zhangdian.approval.rules.authorization import may_create
@@ -26,6 +27,7 @@ from zhangdian.approval.rules.authorization import qualification_problems
 from zhangdian.approval.rules.authorization import recorded_terms
 from zope.globalrequest import getRequest
 from zope.i18n import translate
+from zope.lifecycleevent.interfaces import IObjectModifiedEvent
 
 
 FOUR_EYES = {"propose": may_propose, "grant": may_confirm}
@@ -116,3 +118,25 @@ def certificate_uploaded(authorization, event):
     """Record the vetted certificate's fingerprint, subject, serial and validity."""
     bind_certificate(authorization)
     authorization.reindexObject(idxs=["certificate_fingerprint"])
+
+
+# The fields the title is made of; an edit of other fields keeps the title as it is.
+TITLE_FIELDS = {"approver", "valid_from", "valid_until"}
+
+
+def name_after_approver_and_period(authorization, event):
+    """Title a new authorisation, or one whose period changed, by name and period."""
+    if IObjectModifiedEvent.providedBy(event):
+        changed = {
+            name.split(".")[-1]
+            for description in event.descriptions
+            for name in getattr(description, "attributes", ())
+        }
+        if not changed & TITLE_FIELDS:
+            return
+    title = authorization_title(
+        authorization.approver, authorization.valid_from, authorization.valid_until
+    )
+    if authorization.title != title:
+        authorization.title = title
+        authorization.reindexObject(idxs=["Title", "SortableTitle"])

@@ -1,5 +1,6 @@
 """Vocabularies of zhangdian.approval."""
 
+from Acquisition import aq_base
 from plone import api
 from zhangdian.approval import _
 from zope.interface import provider
@@ -107,3 +108,44 @@ def application_materials(context):
             for position, row in enumerate(rows)
         ]
     )
+
+
+# The permission's title: plone.api checks permissions by their Zope names.
+MANAGE_AUTHORIZATIONS = "zhangdian.approval: Manage Authorizations"
+
+
+@provider(IVocabularyFactory)
+def user_accounts(context):
+    """The site's user accounts, titled "full name (user id)", for the approver picker.
+
+    Only who manages the roster sees every account (@vocabularies serves this too); anyone
+    else sees just the approver of the authorisation at hand.
+    """
+    if api.user.has_permission(MANAGE_AUTHORIZATIONS, obj=api.portal.get()):
+        users = api.user.get_users()
+    else:
+        # aq_base: a folder must not acquire an approver from anywhere.
+        approver = getattr(aq_base(context), "approver", None)
+        users = [user for user in [api.user.get(userid=approver) if approver else None] if user]
+    terms = sorted(
+        (
+            SimpleTerm(
+                value=user.getId(),
+                token=user.getId(),
+                title=f"{user.getProperty('fullname') or user.getId()} ({user.getId()})",
+            )
+            for user in users
+        ),
+        key=lambda term: term.title,
+    )
+    return AccountChoices(terms)
+
+
+class AccountChoices(SimpleVocabulary):
+    """The accounts offered; any account id is a valid value, for the rules to judge."""
+
+    # rules.authorization.may_create refuses a group or one's own account with its reason;
+    # a bare "constraint not satisfied" from the field would hide that reason from REST.
+    def __contains__(self, value):
+        """Any non-empty id passes the field; the roster's rules decide."""
+        return isinstance(value, str) and bool(value)
