@@ -93,6 +93,11 @@ class TestAddFormShows:
         assert picker and "pat-select2" in picker.group(0)
         assert re.search(r'<option [^>]*value="approver2">王芳 \(approver2\)</option>', page.text)
         assert not re.search(r'<input[^>]*name="form\.widgets\.approver"', page.text)
+        # Nobody preselected: the first choice is the prompt, and no account is selected.
+        select = page.text.split('name="form.widgets.approver', 1)[1].split("</select>", 1)[0]
+        options = re.findall(r"<option[^>]*>", select)
+        assert 'value=""' in options[0] and "novalue" in options[0]
+        assert not any("selected" in o for o in options[1:]), options
         for label in ("Employment", "Exam", "Training and appraisal"):
             assert f">{label}<" in page.text
 
