@@ -4,18 +4,10 @@ from tests.helpers.approval import RSA_TOKEN
 from tests.helpers.approval import application_data
 from tests.helpers.approval import bind
 from tests.helpers.approval import configure_signing
+from zhangdian.approval.content.authorization import CERTIFICATE_FIELDS
 
 import pytest
 import transaction
-
-
-CERTIFICATE_FIELDS = (
-    "certificate_subject",
-    "certificate_serial",
-    "certificate_fingerprint",
-    "certificate_not_before",
-    "certificate_not_after",
-)
 
 
 @pytest.fixture

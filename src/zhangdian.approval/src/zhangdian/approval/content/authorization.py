@@ -171,6 +171,16 @@ def check_term(valid_from, valid_until):
         )
 
 
+# What binding a certificate records on the authorisation (roster/certificates.py).
+CERTIFICATE_FIELDS = (
+    "certificate_subject",
+    "certificate_serial",
+    "certificate_fingerprint",
+    "certificate_not_before",
+    "certificate_not_after",
+)
+
+
 @implementer(IApproverAuthorization)
 class ApproverAuthorization(Item):
     """One approver's authorisation for one period."""

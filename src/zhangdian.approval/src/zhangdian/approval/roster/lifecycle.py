@@ -3,6 +3,7 @@
 from dateutil.relativedelta import relativedelta
 from plone import api
 from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.content.authorization import CERTIFICATE_FIELDS
 from zhangdian.approval.roster.titles import authorization_title
 from zhangdian.approval.rules.authorization import ACTIVE
 from zhangdian.approval.rules.authorization import MAX_TERM
@@ -47,13 +48,7 @@ def renew(authorization):
         certificate=authorization.certificate,
     )
     successor.predecessor = api.content.get_uuid(authorization)
-    for name in (
-        "certificate_fingerprint",
-        "certificate_subject",
-        "certificate_serial",
-        "certificate_not_before",
-        "certificate_not_after",
-    ):
+    for name in CERTIFICATE_FIELDS:
         setattr(successor, name, getattr(authorization, name, None))
     successor.reindexObject()
     return successor

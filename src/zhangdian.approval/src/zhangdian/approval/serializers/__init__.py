@@ -8,19 +8,11 @@ from plone.restapi.serializer.dxcontent import SerializeFolderToJson
 from plone.restapi.serializer.dxcontent import SerializeToJson
 from zhangdian.approval.audit.journal import record_oversight_read
 from zhangdian.approval.content.application import IApplication
+from zhangdian.approval.content.authorization import CERTIFICATE_FIELDS
 from zhangdian.approval.content.authorization import IApproverAuthorization
 from zhangdian.approval.interfaces import IBrowserLayer
 from zope.component import adapter
 from zope.interface import implementer
-
-
-CERTIFICATE_FIELDS = (
-    "certificate_subject",
-    "certificate_serial",
-    "certificate_fingerprint",
-    "certificate_not_before",
-    "certificate_not_after",
-)
 
 
 @implementer(ISerializeToJson)

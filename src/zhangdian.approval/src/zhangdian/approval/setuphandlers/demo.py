@@ -163,6 +163,21 @@ DEMO_APPLICATIONS = (
 DEMO_SOCIAL_CREDIT_CODE = "91370303MA3C4K7L1U"
 
 
+def register_demo_application(folder, matter):
+    """An application of the demo company for `matter`, submitted online by applicant1."""
+    with api.env.adopt_user(username="applicant1"):
+        return register_application(
+            folder,
+            matter=matter,
+            applicant_kind="company",
+            applicant_name="淄博示例商贸有限公司",
+            applicant_identifier=DEMO_SOCIAL_CREDIT_CODE,
+            contact_person="张经理",
+            contact_phone="0533-2180000",
+            remarks="演示数据",
+        )
+
+
 def create_demo_applications():
     """applicant1's applications: one waiting, one accepted by approver1, one to supplement."""
     portal = api.portal.get()
@@ -171,17 +186,7 @@ def create_demo_applications():
         return
     workflow = api.portal.get_tool("portal_workflow")
     for code, state in DEMO_APPLICATIONS:
-        with api.env.adopt_user(username="applicant1"):
-            application = register_application(
-                folder,
-                matter=code,
-                applicant_kind="company",
-                applicant_name="淄博示例商贸有限公司",
-                applicant_identifier=DEMO_SOCIAL_CREDIT_CODE,
-                contact_person="张经理",
-                contact_phone="0533-2180000",
-                remarks="演示数据",
-            )
+        application = register_demo_application(folder, code)
         if state == "submitted":
             continue
         with api.env.adopt_user(username="approver1"):

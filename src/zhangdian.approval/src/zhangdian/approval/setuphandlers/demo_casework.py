@@ -9,14 +9,13 @@ from DateTime import DateTime
 from datetime import timedelta
 from plone import api
 from zhangdian.approval import logger
-from zhangdian.approval.casework.registration import register_application
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.clock import now
 from zhangdian.approval.errors import ApprovalError
 from zhangdian.approval.rules.deadlines import start_clock
 from zhangdian.approval.setuphandlers import APPLICATIONS_ID
 from zhangdian.approval.setuphandlers import ROSTER_ID
-from zhangdian.approval.setuphandlers.demo import DEMO_SOCIAL_CREDIT_CODE
+from zhangdian.approval.setuphandlers.demo import register_demo_application
 from zhangdian.approval.setuphandlers.demo_provisioning import digest
 from zhangdian.approval.setuphandlers.demo_provisioning import records
 from zhangdian.approval.signing.decision import sign_with_server_token
@@ -104,17 +103,7 @@ def _quarter(day):
 
 def _decided(portal, transition, reason, late, pin):
     """Register as applicant1, accept, tick the checklist and sign the decision as approver1."""
-    with api.env.adopt_user(username="applicant1"):
-        application = register_application(
-            portal[APPLICATIONS_ID],
-            matter=MATTER,
-            applicant_kind="company",
-            applicant_name="淄博示例商贸有限公司",
-            applicant_identifier=DEMO_SOCIAL_CREDIT_CODE,
-            contact_person="张经理",
-            contact_phone="0533-2180000",
-            remarks="演示数据",
-        )
+    application = register_demo_application(portal[APPLICATIONS_ID], MATTER)
     with api.env.adopt_user(username=APPROVER):
         api.portal.get_tool("portal_workflow").doActionFor(
             application, "accept", comment="演示数据：材料齐全，予以受理"
