@@ -184,3 +184,22 @@ class TestEditKeepsOrRemakesTheTitle:
         response = submit_edit_form(pending, "workgroup", {"form.widgets.approver": "member"})
         assert "The approver of an authorisation never changes" in response.text
         assert fingerprint(site) == before
+
+
+class TestPickerVocabulary:
+    """@vocabularies serves the picker's list: every account only to who manages the roster."""
+
+    def test_working_group_sees_the_accounts(self, site):
+        url = f"{site.absolute_url()}/@vocabularies/zhangdian.approval.user_accounts"
+        answer = session_of("workgroup").get(url, headers={"Accept": "application/json"})
+        assert answer.status_code == 200, answer.text
+        tokens = {item["token"] for item in answer.json()["items"]}
+        assert {"approver2", "member", "supervisor"} <= tokens
+
+    @pytest.mark.parametrize("userid", ["member", "approver1", "supervisor", "auditor"])
+    def test_others_see_no_account(self, site, userid):
+        url = f"{site.absolute_url()}/@vocabularies/zhangdian.approval.user_accounts"
+        answer = session_of(userid).get(url, headers={"Accept": "application/json"})
+        assert answer.status_code in (200, 401, 403), answer.text
+        if answer.status_code == 200:
+            assert answer.json()["items"] == []

@@ -297,6 +297,8 @@ PUBLIC_VOCABULARIES = {
     "zhangdian.approval.matter_codes": "a restricted query: the matters the user may read",
     "zhangdian.approval.application_materials": "its matter's table; needs View on the application",
     "zhangdian.approval.signing_routes": "the names of the registered signing routes",
+    "zhangdian.approval.user_accounts": "every account only with Manage Authorizations; "
+    "anyone else gets the approver of the authorisation in front of them",
 }
 
 

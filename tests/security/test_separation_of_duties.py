@@ -295,8 +295,10 @@ class TestRecusalOverRest:
         url = response.json()["@id"]
         before = fingerprint(roster_site)
         response = user_request("approver1").post(f"{url}/@workflow/accept")
-        # Recused: no IndependentApprover role, so the application is not even visible.
-        assert response.status_code == 401, response.text
+        # Recused: no IndependentApprover role; an account holding an authorisation is told
+        # why (services/errors.UnauthorizedView asks may_act).
+        assert response.status_code == 403, response.text
+        assert response.json()["type"] == "recused"
         assert fingerprint(roster_site) == before
         queue = user_request("approver1").get(f"{portal_url}/@approval-queue")
         assert url not in queue.text
