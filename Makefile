@@ -28,6 +28,7 @@ DEMO_THEN := $(if $(filter 1,$(DEMO)),test-pki)
 CONSTRAINTS := constraints.txt
 ADDON := src/zhangdian.approval
 SIGNER := src/zhangdian.signer
+VERIFIER := src/zhangdian.verify
 # Debian packages the portal needs at run time (CJK font for decision PDFs,
 # SoftHSM2 for the demo approvers' tokens) and those only the tests need
 # (xvfb and python3-tk for the signer's confirmation window).
@@ -52,20 +53,20 @@ $(BIN)/python:
 
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set, every pytest run would otherwise
 # compile Plone from source again (seconds per run); .pyc files are still read there.
-$(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml $(SIGNER)/pyproject.toml
+$(INSTALL_STAMP): $(BIN)/python $(CONSTRAINTS) $(ADDON)/pyproject.toml $(SIGNER)/pyproject.toml $(VERIFIER)/pyproject.toml
 	$(UV) pip install --python $(BIN)/python --index-url https://pypi.org/simple \
-	    --compile-bytecode -c $(CONSTRAINTS) -e $(SIGNER) -e "$(ADDON)[test,dev,demo]"
+	    --compile-bytecode -c $(CONSTRAINTS) -e $(SIGNER) -e $(VERIFIER) -e "$(ADDON)[test,dev,demo]"
 	touch $@
 
 .PHONY: install
 install: $(INSTALL_STAMP) ## Create .venv and install every pinned dependency
 
 .PHONY: constraints
-# zhangdian.signer is ours, not on PyPI: resolved from its folder and left out of the pins.
+# zhangdian.signer and zhangdian.verify are ours, not on PyPI: resolved from their folders and left out of the pins.
 constraints: $(BIN)/python ## Re-resolve constraints.txt and versions.cfg from PyPI (Plone 6.2.2)
-	printf 'Plone==6.2.2\n-e ./$(SIGNER)\n' > $(VENV)/top.in
+	printf 'Plone==6.2.2\n-e ./$(SIGNER)\n-e ./$(VERIFIER)\n' > $(VENV)/top.in
 	$(UV) pip compile --python-version 3.11 --all-extras --no-header --annotation-style line \
-	    --index-url https://pypi.org/simple --no-emit-package zhangdian-signer \
+	    --index-url https://pypi.org/simple --no-emit-package zhangdian-signer --no-emit-package zhangdian-verify \
 	    $(ADDON)/pyproject.toml $(VENV)/top.in -o $(CONSTRAINTS)
 	$(BIN)/python instance/scripts/versions_cfg.py $(CONSTRAINTS) > versions.cfg
 

@@ -1,0 +1,1 @@
+"""zhangdian.verify: offline checks of the portal's evidence, trusting neither it nor its DB."""
