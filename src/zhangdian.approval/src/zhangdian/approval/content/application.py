@@ -251,6 +251,8 @@ class Application(Container):
     paused_on = None
     clock_started_on = None
     working_days_used = 0
+    # The deadline a supplement was asked for after: the case resumes as late as it was.
+    missed_deadline = None
     decided_by = None
     decided_at = None
     decision = None

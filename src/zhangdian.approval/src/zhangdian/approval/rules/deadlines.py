@@ -1,8 +1,10 @@
 """An application's time limit on the working-day calendar: the clock and the deadline status."""
 
 from plone import api
+from zhangdian.approval import _
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.rules.application import OPEN_STATES
+from zhangdian.approval.rules.workdays import CalendarNotMaintained
 from zhangdian.approval.workdays import bureau_calendar
 
 
@@ -25,15 +27,25 @@ def start_clock(application, at=None):
     application.working_days_used = 0
     application.clock_started_on = day
     application.paused_on = None
+    application.missed_deadline = None
     application.due_date = due_date_from(application, day)
+
+
+def working_days_run(application, at=None):
+    """The working days the clock ran since it last started (CalendarNotMaintained as above)."""
+    running_since = application.clock_started_on or bureau_day(application.accepted_at)
+    return bureau_calendar().working_days_between(running_since, bureau_day(at))
 
 
 def stop_clock(application, at=None):
     """Stop the clock while the applicant supplements the materials."""
     day = bureau_day(at)
-    running_since = application.clock_started_on or bureau_day(application.accepted_at)
-    used = bureau_calendar().working_days_between(running_since, day)
+    used = working_days_run(application, day)
     application.working_days_used = (application.working_days_used or 0) + used
+    # Asked for after the deadline had passed: the case was late and stays late (the pause
+    # stops the clock, it does not give back the days already overrun).
+    due = application.due_date
+    application.missed_deadline = due if due is not None and day > due else None
     application.paused_on = day
     application.due_date = None
 
@@ -43,7 +55,24 @@ def resume_clock(application, at=None):
     day = bureau_day(at)
     application.clock_started_on = day
     application.paused_on = None
+    if application.missed_deadline is not None:
+        application.due_date = application.missed_deadline
+        return
     application.due_date = due_date_from(application, day, application.working_days_used or 0)
+
+
+def calendar_problem(application, transition, at=None):
+    """The CalendarNotMaintained a transition's clock would meet, or None when it can run."""
+    try:
+        if transition == "request_supplement":
+            working_days_run(application, at)
+        elif transition in ("accept", "resubmit"):
+            used = 0 if transition == "accept" else application.working_days_used or 0
+            if transition == "accept" or application.missed_deadline is None:
+                due_date_from(application, bureau_day(at), used)
+    except CalendarNotMaintained as error:
+        return error
+    return None
 
 
 def deadline_status(application, at=None):
@@ -67,3 +96,36 @@ def decided_on_time(application):
     if application.decided_at is None or application.due_date is None:
         return None
     return bureau_day(application.decided_at) <= application.due_date
+
+
+MAINTAINS_CALENDAR = "zhangdian.approval: Manage Authorizations"
+
+
+def calendar_missing_message(year, transition):
+    """Why a clock cannot run, told to whoever tried: only the working group is told to act."""
+    if api.user.has_permission(MAINTAINS_CALENDAR, obj=api.portal.get()):
+        return _(
+            "calendar_missing_working_group",
+            default="No statutory holidays are recorded for ${year}, so this case's deadline "
+            "cannot be computed. Enter the State Council's schedule for ${year} in the "
+            "working-day calendar: ${url}",
+            mapping={
+                "year": str(year),
+                "url": f"{api.portal.get().absolute_url()}/@@approval-calendar-controlpanel",
+            },
+        )
+    if transition == "resubmit":
+        return _(
+            "calendar_missing_applicant",
+            default="The bureau cannot count your case's remaining working days yet: its "
+            "calendar for ${year} is still being prepared. Nothing was changed; please send "
+            "the supplement again in a few days or call the service window.",
+            mapping={"year": str(year)},
+        )
+    return _(
+        "calendar_missing_approver",
+        default="The deadline cannot be computed: the holidays of ${year} are not in the "
+        "working-day calendar yet. Nothing was changed. The working group keeps the calendar "
+        "and sees the missing year on its workbench; ask it to enter ${year}.",
+        mapping={"year": str(year)},
+    )

@@ -15,16 +15,15 @@ from zhangdian.approval.casework.decisions import store_decision_document
 from zhangdian.approval.casework.notices import notify_applicant
 from zhangdian.approval.casework.numbering import allocate_number
 from zhangdian.approval.casework.security import forget_cached_verdicts
-from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.clock import now
 from zhangdian.approval.rules.application import may_act
 from zhangdian.approval.rules.application import may_act_on_matter
 from zhangdian.approval.rules.application import names_as_applicant
-from zhangdian.approval.rules.deadlines import due_date_from
+from zhangdian.approval.rules.deadlines import calendar_missing_message
+from zhangdian.approval.rules.deadlines import calendar_problem
 from zhangdian.approval.rules.deadlines import resume_clock
 from zhangdian.approval.rules.deadlines import start_clock
 from zhangdian.approval.rules.deadlines import stop_clock
-from zhangdian.approval.rules.workdays import CalendarNotMaintained
 from zhangdian.approval.signing.decision import SignedDecision
 from zhangdian.approval.subscribers.authorization_rules import refuse_transition
 
@@ -70,11 +69,9 @@ def check_transition(application, event):
                 default="List every missing or defective material in the notice (一次性告知).",
             )
         )
-    if transition in ("accept", "resubmit"):
-        try:
-            due_date_from(application, bureau_day(), application.working_days_used or 0)
-        except CalendarNotMaintained as error:
-            refuse_transition(error.message)
+    missing = calendar_problem(application, transition)
+    if missing is not None:
+        refuse_transition(calendar_missing_message(missing.year, transition))
 
 
 def record_transition(application, event):
