@@ -65,6 +65,18 @@ MAKEUP_2025 = {
 }
 
 
+# A whole year as the State Council's notice writes it (test data, not the 2027 notice).
+HOLIDAYS_2027 = [
+    "2027-01-01 至 2027-01-03 元旦",
+    "2027-02-05 至 2027-02-12 春节",
+    "2027-04-03 至 2027-04-05 清明节",
+    "2027-05-01 至 2027-05-05 劳动节",
+    "2027-06-09 端午节",
+    "2027-09-15 中秋节",
+    "2027-10-01 至 2027-10-07 国庆节",
+]
+
+
 def record(name):
     """The parsed days of one calendar record."""
     return parse_days(api.portal.get_registry_record(f"{CALENDAR_PREFIX}.{name}"))
@@ -199,22 +211,58 @@ class TestControlPanelOverHttp:
         assert "2027-01-01" not in stored
         assert "2026-10-01 国庆节" in stored
 
-    def test_working_group_adds_a_year(self, url, workgroup_form):
-        session, token = workgroup_form
-        holidays = api.portal.get_registry_record(f"{CALENDAR_PREFIX}.holidays")
-        makeup = api.portal.get_registry_record(f"{CALENDAR_PREFIX}.makeup_workdays")
-        response = session.post(
+    def save(self, session, token, url, holidays, makeup):
+        """Post the form with the given lines; the response."""
+        return session.post(
             url,
             data={
                 "_authenticator": token,
-                "form.widgets.holidays": "\n".join([*holidays, "2027-01-01 元旦"]),
+                "form.widgets.holidays": "\n".join(holidays),
                 "form.widgets.makeup_workdays": "\n".join(makeup),
                 "form.buttons.save": "Save",
             },
             timeout=30,
         )
+
+    def test_working_group_adds_a_year_as_the_notice_writes_it(self, url, workgroup_form, clock):
+        """Ranges and 上班 lines as published; 2027 is next year on 2026-11-20."""
+        clock("2026-11-20")
+        session, token = workgroup_form
+        holidays = api.portal.get_registry_record(f"{CALENDAR_PREFIX}.holidays")
+        makeup = api.portal.get_registry_record(f"{CALENDAR_PREFIX}.makeup_workdays")
+        response = self.save(
+            session, token, url, [*holidays, *HOLIDAYS_2027], [*makeup, "2027-01-30 上班"]
+        )
         assert response.status_code == 200
         assert "Changes saved" in response.text
         stored = session.get(url, timeout=30).text
-        assert "2027-01-01 元旦" in stored
+        assert "2027-02-05 至 2027-02-12 春节" in stored
         assert "2026-10-01 国庆节" in stored
+        desk = session.get(url.replace(VIEW, "@@workbench"), timeout=30).text
+        assert "desk-calendar-warning" not in desk  # 2027 is entered now
+
+    @pytest.mark.parametrize(
+        ("holidays_2027", "makeup_2027", "named"),
+        [
+            (HOLIDAYS_2027, ["2027-02-03 上班"], "2027-02-03 is a weekday"),
+            ([*HOLIDAYS_2027, "2027-01-30 上班"], [], "is a make-up working day"),
+            (["2027-01-01 元旦"], [], "The holidays of 2027 lack 春节"),
+            ([line.replace("2027", "2028") for line in HOLIDAYS_2027], [], "2028 is more than"),
+        ],
+    )
+    def test_slips_refused_and_named_nothing_saved(
+        self, url, workgroup_form, clock, holidays_2027, makeup_2027, named
+    ):
+        clock("2026-11-20")
+        session, token = workgroup_form
+        holidays = api.portal.get_registry_record(f"{CALENDAR_PREFIX}.holidays")
+        makeup = api.portal.get_registry_record(f"{CALENDAR_PREFIX}.makeup_workdays")
+        response = self.save(
+            session, token, url, [*holidays, *holidays_2027], [*makeup, *makeup_2027]
+        )
+        assert response.status_code == 200
+        assert named in html.unescape(response.text)
+        stored = session.get(url, timeout=30).text
+        assert "2027-06-09" not in stored and "2027-01-01" not in stored
+        desk = session.get(url.replace(VIEW, "@@workbench"), timeout=30).text
+        assert "desk-calendar-warning" in desk  # 2027 still missing on 2026-11-20

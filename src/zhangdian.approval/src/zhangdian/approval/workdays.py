@@ -5,11 +5,15 @@ ICalendarSettings`, so installing them (as tests/upgrades does) needs the interf
 """
 
 from zhangdian.approval import _
+from zhangdian.approval.clock import today
 from zhangdian.approval.rules.workdays import ConflictingDays
 from zhangdian.approval.rules.workdays import MalformedDayLine
 from zhangdian.approval.rules.workdays import WorkingCalendar
 from zhangdian.approval.rules.workdays import parse_days
+from zhangdian.approval.rules.workdays import schedule_problems
 from zope import schema
+from zope.globalrequest import getRequest
+from zope.i18n import translate
 from zope.interface import Interface
 from zope.interface import Invalid
 from zope.interface import invariant
@@ -46,8 +50,9 @@ class ICalendarSettings(Interface):
         title=_("Statutory holidays"),
         description=_(
             "One day per line: the date as YYYY-MM-DD, a space and the holiday's name, "
-            "e.g. 2026-10-01 国庆节. Enter every day off of the State Council's schedule, "
-            "weekend days included. Deadlines can only be computed in years entered here."
+            "e.g. 2026-10-01 国庆节, or a range as the State Council's notice gives it, e.g. "
+            "2027-02-05 至 2027-02-12 春节. Enter every day off of the schedule, weekend days "
+            "included. Deadlines can only be computed in years entered here."
         ),
         value_type=schema.TextLine(),
         required=False,
@@ -80,6 +85,21 @@ class ICalendarSettings(Interface):
         except MalformedDayLine:
             # The field's own constraint reports the line.
             pass
+
+    @invariant
+    def a_whole_published_schedule(data):
+        """Every statutory festival of a year, make-up days at weekends, no year too far ahead."""
+        try:
+            problems = schedule_problems(
+                getattr(data, "holidays", None) or [],
+                getattr(data, "makeup_workdays", None) or [],
+                today(),
+            )
+        except MalformedDayLine:
+            return  # the field's own constraint reports the line
+        if problems:
+            request = getRequest()
+            raise Invalid(" ".join(translate(problem, context=request) for problem in problems))
 
 
 def bureau_calendar() -> WorkingCalendar:

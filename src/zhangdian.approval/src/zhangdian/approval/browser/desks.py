@@ -24,6 +24,7 @@ from zhangdian.approval.roster.queries import expiring_soon
 from zhangdian.approval.rules.application import OPEN_STATES
 from zhangdian.approval.rules.authorization import authorizations_of
 from zhangdian.approval.rules.deadlines import deadline_status
+from zhangdian.approval.rules.workdays import next_year_missing
 from zhangdian.approval.setuphandlers import APPLICATIONS_ID
 from zhangdian.approval.setuphandlers import MATTER_LIST_ID
 from zhangdian.approval.setuphandlers import ROSTER_ID
@@ -292,6 +293,10 @@ class WorkbenchView(Desk):
         covered = bureau_calendar().covered_years()
         year = bureau_day().year
         return [{"year": y, "covered": y in covered} for y in (year, year + 1)]
+
+    def calendar_warning(self):
+        """From 1 November, next year when its holidays are still missing (else None)."""
+        return next_year_missing(bureau_calendar(), bureau_day())
 
     def stranded(self):
         """Open cases nobody may act on now."""

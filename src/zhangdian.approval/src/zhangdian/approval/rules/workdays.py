@@ -70,27 +70,54 @@ class ConflictingDays(CalendarError):
         )
 
 
+# A range as the State Council's notice writes it: `2027-02-05 至 2027-02-12 春节`.
+DAY_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:至|到|~|～|—)\s*(\d{4}-\d{2}-\d{2})(?:\s+(.*))?")
+# No holiday of the schedule lasts longer; a longer range is a typing slip.
+LONGEST_RANGE_DAYS = 31
+
+
+def _malformed(line):
+    return MalformedDayLine(
+        line,
+        _(
+            'The line "${line}" is not a day: write one day per line as YYYY-MM-DD '
+            "followed by its name, e.g. 2026-10-01 国庆节, or a range such as "
+            "2027-02-05 至 2027-02-12 春节.",
+            mapping={"line": line.strip()},
+        ),
+    )
+
+
+def _line_days(text):
+    """The days of one line and their name: one day, or each day of a range."""
+    found = DAY_RANGE.fullmatch(text)
+    if found:
+        first, last, name = found.groups()
+        if not (_is_iso_day(first) and _is_iso_day(last)):
+            raise _malformed(text)
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+        if not 0 <= (end - start).days < LONGEST_RANGE_DAYS:
+            raise _malformed(text)
+        days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+        return days, name or ""
+    day_text, *name = text.split(maxsplit=1)
+    # date.fromisoformat alone would also take 20261001 or 2026-W40-4.
+    if not _is_iso_day(day_text):
+        raise _malformed(text)
+    return [date.fromisoformat(day_text)], name[0] if name else ""
+
+
 def parse_days(lines: Iterable[str]) -> dict[date, str]:
-    """The days of `YYYY-MM-DD name` lines with their names; MalformedDayLine on a bad line."""
+    """The days of `YYYY-MM-DD name` (or `A 至 B name`) lines; MalformedDayLine on a bad line."""
     days = {}
     for line in lines or ():
         text = line.strip()
         if not text:
             continue
-        day_text, *name = text.split(maxsplit=1)
-        # date.fromisoformat alone would also take 20261001 or 2026-W40-4.
-        day = date.fromisoformat(day_text) if _is_iso_day(day_text) else None
-        if day is None:
-            raise MalformedDayLine(
-                line,
-                _(
-                    'The line "${line}" is not a day: write one day per line as YYYY-MM-DD '
-                    "followed by its name, e.g. 2026-10-01 国庆节.",
-                    mapping={"line": text},
-                ),
-            )
-        # A day entered twice is still one day off; the control panel refuses the repeat.
-        days.setdefault(day, name[0] if name else "")
+        found, name = _line_days(text)
+        for day in found:
+            # A day entered twice is still one day off; the control panel refuses the repeat.
+            days.setdefault(day, name)
     return days
 
 
@@ -164,3 +191,66 @@ class WorkingCalendar:
             count += self.is_working_day(day)
             day += timedelta(days=1)
         return count
+
+
+# The statutory festivals (全体公民放假的节日) every year's schedule has, as its names say them.
+STATUTORY_FESTIVALS = ("元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆")
+# Words of the notice that mark a make-up working day, not a day off.
+WORKING_DAY_WORDS = ("上班", "补班")
+WEEKDAYS_ZH = "一二三四五六日"
+# The State Council publishes next year's schedule in the autumn; from November it is due.
+NEXT_YEAR_WARNING_MONTH = 11
+
+
+def schedule_problems(holiday_lines, makeup_lines, today: date) -> list[Message]:
+    """What is wrong with a calendar as entered, each problem named; [] when it can be saved."""
+    problems = []
+    holidays = parse_days(holiday_lines)
+    makeup_workdays = parse_days(makeup_lines)
+    for line in holiday_lines or ():
+        if any(word in line for word in WORKING_DAY_WORDS):
+            problems.append(
+                _(
+                    'The line "${line}" is a make-up working day: enter it under make-up '
+                    "working days, not under holidays.",
+                    mapping={"line": line.strip()},
+                )
+            )
+    for day in sorted(makeup_workdays):
+        if day.weekday() < SATURDAY:
+            problems.append(
+                _(
+                    "${day} is a weekday (星期${weekday}), and the bureau works on weekdays "
+                    "anyway: a make-up working day is a Saturday or Sunday.",
+                    mapping={"day": day.isoformat(), "weekday": WEEKDAYS_ZH[day.weekday()]},
+                )
+            )
+    entered_years = {day.year for day in (*holidays, *makeup_workdays)}
+    too_far = sorted(year for year in entered_years if year > today.year + 1)
+    for year in too_far:
+        problems.append(
+            _(
+                "${year} is more than one year ahead: enter a year's schedule once the State "
+                "Council has published it (in the autumn before).",
+                mapping={"year": str(year)},
+            )
+        )
+    for year in sorted({day.year for day in holidays} - set(too_far)):
+        names = " ".join(name for day, name in holidays.items() if day.year == year)
+        missing = [festival for festival in STATUTORY_FESTIVALS if festival not in names]
+        if missing:
+            problems.append(
+                _(
+                    "The holidays of ${year} lack ${festivals}: enter the whole schedule of "
+                    "the year, every statutory festival with its name.",
+                    mapping={"year": str(year), "festivals": "、".join(missing)},
+                )
+            )
+    return problems
+
+
+def next_year_missing(calendar: WorkingCalendar, today: date) -> int | None:
+    """From 1 November, next year when its holidays are not entered yet (None otherwise)."""
+    if today.month < NEXT_YEAR_WARNING_MONTH or today.year + 1 in calendar.covered_years():
+        return None
+    return today.year + 1
