@@ -1,5 +1,6 @@
 """Who may see and act on an application: derived from the authorisations at access time."""
 
+from datetime import date
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
@@ -138,7 +139,8 @@ class TestTime:
         current = approvers["approver1"]
         with api.env.adopt_roles(["Manager"]):
             successor = renew(current)
-        successor.last_appraisal = "competent"
+        successor.last_appraisal = "excellent"
+        successor.last_training_date = date(2026, 1, 1)
         grant(portal, successor)
         transition(portal, current, "revoke", comment="提前终止本期授权")
         clock("2026-12-15")

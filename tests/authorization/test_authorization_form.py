@@ -18,11 +18,15 @@ EVIDENCE = {
     "form.widgets.valid_from": "2026-01-01",
     "form.widgets.valid_until": "2026-12-31",
     "form.widgets.joined_department": "2020-03-01",
+    "form.widgets.established_post:list": "selected",
+    "form.widgets.enforcement_certificate_no": "鲁淄执字-0009",
+    "form.widgets.enforcement_certificate_expiry": "2029-12-31",
     "form.widgets.exam_date": "2025-06-01",
     "form.widgets.exam_score": "86",
     "form.widgets.exam_certificate_no": "ZD-EXAM-0009",
     "form.widgets.training_records": "2025 年独立审批员岗位培训（40 学时）",
-    "form.widgets.last_appraisal": "competent",
+    "form.widgets.last_training_date": "2025-12-15",
+    "form.widgets.last_appraisal": "excellent",
 }
 
 

@@ -278,7 +278,8 @@ class TestDedicatedAccounts:
         assert walk_in.channel == "counter"
         with api.env.adopt_roles(["Manager"]):
             successor = renew(granted)
-        successor.last_appraisal = "competent"
+        successor.last_appraisal = "excellent"
+        successor.last_training_date = date(2026, 1, 1)
         grant(portal, successor)
         assert api.content.get_state(successor) == "active"
 
@@ -351,7 +352,8 @@ class TestFrozenFields:
         clock("2026-12-01")
         with api.env.adopt_roles(["Manager"]):
             successor = renew(granted)
-        successor.last_appraisal = "competent"
+        successor.last_appraisal = "excellent"
+        successor.last_training_date = date(2026, 1, 1)
         assert api.content.get_state(successor) == "pending"
         refused(portal, successor, "grant", "workgroup")
         transition(portal, successor, "propose", userid="workgroup")

@@ -1,5 +1,6 @@
 """may_decide: scope, period, suspension, revocation, renewal, qualification (clock moved)."""
 
+from datetime import date
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 from tests.helpers.approval import grant
@@ -173,6 +174,7 @@ class TestRenewal:
         successor = renew_as_working_group(portal, granted)
         successor.scope_categories = ["shsw"]
         successor.last_appraisal = "excellent"
+        successor.last_training_date = date(2026, 1, 1)
         clock("2026-12-20")
         grant(portal, successor)
         assert not may_decide("approver1", matter_list["shsw"]["xk-t-101"]).allowed
@@ -188,12 +190,21 @@ class TestQualification:
     @pytest.mark.parametrize(
         "evidence,expected",
         [
-            ({"joined_department": None}, "满一年"),
-            ({"joined_department": __import__("datetime").date(2025, 6, 1)}, "满一年"),
+            ({"joined_department": None}, "12个月"),
+            ({"joined_department": date(2025, 6, 1)}, "12个月"),
             ({"exam_score": 50}, "考试"),
             ({"exam_date": None}, "考试"),
             ({"exam_certificate_no": None}, "考试"),
-            ({"last_appraisal": "incompetent"}, "年度考核"),
+            ({"last_appraisal": "incompetent"}, "日常考核"),
+            ({"last_appraisal": "competent"}, "日常考核"),
+            ({"last_appraisal": None}, "日常考核"),
+            ({"established_post": False}, "在编在职"),
+            ({"enforcement_certificate_no": None}, "行政执法证"),
+            ({"enforcement_certificate_expiry": None}, "行政执法证"),
+            ({"enforcement_certificate_expiry": date(2025, 12, 31)}, "2025-12-31"),
+            ({"last_training_date": None}, "业务培训"),
+            ({"last_training_date": date(2024, 12, 31)}, "业务培训"),
+            ({"last_training_date": date(2026, 3, 1)}, "业务培训"),
         ],
     )
     def test_grant_refused(self, portal, roster, clock, evidence, expected):

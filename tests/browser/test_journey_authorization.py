@@ -96,8 +96,10 @@ def test_renew_bind_and_suspend(visitor, roster, functional_portal, tokens, tmp_
     assert successor_url != ending.absolute_url()
     page.locator(".autotoc-nav").get_by_text(text("fieldset_training", "zh-CN")).click()
     page.get_by_label(text("label_last_appraisal", "zh-CN")).select_option(
-        label=text("appraisal_competent", "zh-CN")
+        label=text("appraisal_excellent", "zh-CN")
     )
+    trained = (date.today() - timedelta(days=30)).isoformat()
+    page.get_by_label(text("label_last_training_date", "zh-CN")).fill(trained)
     page.get_by_label(text("label_training_records", "zh-CN")).fill("2026 年岗位培训（40 学时）")
     certificate, _key = make_signing_certificate(
         tokens.ca_cert, tokens.ca_key, "王芳", valid_from=datetime(2026, 1, 1, tzinfo=UTC), days=730

@@ -122,11 +122,16 @@ def make_authorization(roster, userid, start, end, categories=(), matters=(), **
     """Create a pending authorisation with full, valid qualification evidence."""
     data = {
         "joined_department": date(2020, 3, 1),
+        "established_post": True,
+        "enforcement_certificate_no": "鲁淄执字-0001",
+        "enforcement_certificate_expiry": date(2029, 12, 31),
         "exam_date": date(2025, 6, 1),
         "exam_score": 86,
         "exam_certificate_no": "ZD-EXAM-0001",
-        "training_records": "2025 年独立审批员岗位培训（40 学时）",
-        "last_appraisal": "competent",
+        "training_records": "2025-12-15 独立审批员岗位培训（40 学时）",
+        # Within twelve months of every grant the suite makes (2025-12-15 … 2026-12-15).
+        "last_training_date": date(2025, 12, 15),
+        "last_appraisal": "excellent",
     }
     data.update(evidence)
     with api.env.adopt_roles(["Manager"]):

@@ -42,7 +42,11 @@ def authorization(**overrides):
         "exam_score": 86,
         "exam_certificate_no": "ZD-EXAM-0002",
         "training_records": "培训",
-        "last_appraisal": "competent",
+        "established_post": True,
+        "enforcement_certificate_no": "鲁淄执字-0002",
+        "enforcement_certificate_expiry": "2029-12-31",
+        "last_training_date": "2025-12-15",
+        "last_appraisal": "excellent",
     }
     data.update(overrides)
     return data

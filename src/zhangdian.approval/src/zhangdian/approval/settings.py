@@ -153,6 +153,51 @@ class ISigningSettings(Interface):
     )
 
 
+QUALIFICATION_PREFIX = "zhangdian.approval.qualification"
+
+
+class IQualificationSettings(Interface):
+    """Who may be an approver (资格条件): the plan's thresholds, checked at every grant.
+
+    Nobody changes them in the portal (not the working group, not an administrator): the bar
+    a colleague must pass is the plan's, and a new plan comes with a release and its upgrade.
+    """
+
+    minimum_service_months = schema.Int(
+        title=_("label_minimum_service_months", default="Months in the approval department"),
+        description=_("help_minimum_service_months", default="在职一年以上: 12."),
+        min=0,
+        default=12,
+    )
+
+    minimum_appraisal = schema.Choice(
+        title=_("label_minimum_appraisal", default="Lowest appraisal result that qualifies"),
+        description=_("help_minimum_appraisal", default="日常考核优秀: excellent."),
+        vocabulary="zhangdian.approval.appraisal_results",
+        default="excellent",
+    )
+
+    training_within_months = schema.Int(
+        title=_("label_training_within_months", default="Latest training at most this old"),
+        description=_("help_training_within_months", default="定期参加业务培训: 12 months."),
+        min=1,
+        default=12,
+    )
+
+    exam_pass_mark = schema.Int(
+        title=_("label_exam_pass_mark", default="Pass mark of the special exam"),
+        min=0,
+        max=100,
+        default=60,
+    )
+
+
+def qualification_setting(name):
+    """One qualification threshold from the registry (the plan's value when unset)."""
+    value = api.portal.get_registry_record(f"{QUALIFICATION_PREFIX}.{name}", default=None)
+    return value if value is not None else IQualificationSettings[name].default
+
+
 def signing_setting(name):
     """One signing setting from the registry (its default when unset)."""
     value = api.portal.get_registry_record(f"{SIGNING_PREFIX}.{name}", default=None)
@@ -179,26 +224,35 @@ class UnconfirmedSettingChange(Refused):
     status = 403
 
 
+GUARDED_RECORDS = {
+    SIGNING_PREFIX: _(
+        "error_setting_change_unconfirmed",
+        default="Signing settings change only by four eyes: propose the change on the "
+        "signing settings panel or with PATCH @signing-settings, and have another "
+        "person confirm it. ${name} was not changed.",
+    ),
+    QUALIFICATION_PREFIX: _(
+        "error_qualification_setting_fixed",
+        default="The qualification thresholds are the implementation plan's and change only "
+        "with a new release of the portal, not in it. ${name} was not changed.",
+    ),
+}
+
+
 def refuse_unconfirmed_change(event):
-    """Put back and refuse a signing record changed outside `applying_confirmed_change()`."""
+    """Put back and refuse a guarded record changed outside `applying_confirmed_change()`."""
     record = event.record
     name = getattr(record, "__name__", "") or ""
-    if not name.startswith(f"{SIGNING_PREFIX}.") or _applying.get():
+    prefix = name.rsplit(".", 1)[0]
+    if prefix not in GUARDED_RECORDS or _applying.get():
         return
     registry = record.__parent__
     if registry is not None:
         # The registry stored the value before it told us; restore it without a new event.
         registry.records._values[name] = event.oldValue
         registry.records._invalidate_key_cache(name)
-    raise UnconfirmedSettingChange(
-        _(
-            "error_setting_change_unconfirmed",
-            default="Signing settings change only by four eyes: propose the change on the "
-            "signing settings panel or with PATCH @signing-settings, and have another "
-            "person confirm it. ${name} was not changed.",
-            mapping={"name": name},
-        )
-    )
+    message = GUARDED_RECORDS[prefix]
+    raise UnconfirmedSettingChange(Message(message, mapping={"name": name}))
 
 
 def set_signing_setting(name, value):

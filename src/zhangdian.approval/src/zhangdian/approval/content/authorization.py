@@ -68,7 +68,12 @@ class IApproverAuthorization(model.Schema):
     model.fieldset(
         "employment",
         label=_("fieldset_employment", default="Employment"),
-        fields=["joined_department"],
+        fields=[
+            "joined_department",
+            "established_post",
+            "enforcement_certificate_no",
+            "enforcement_certificate_expiry",
+        ],
     )
     model.fieldset(
         "exam",
@@ -78,11 +83,38 @@ class IApproverAuthorization(model.Schema):
     model.fieldset(
         "training",
         label=_("fieldset_training", default="Training and appraisal"),
-        fields=["training_records", "last_appraisal"],
+        fields=["training_records", "last_training_date", "last_appraisal"],
     )
 
     joined_department = schema.Date(
         title=_("label_joined_department", default="Joined the approval department on"),
+    )
+
+    established_post = schema.Bool(
+        title=_("label_established_post", default="Established post, in service (在编在职)"),
+        required=False,
+        default=False,
+    )
+
+    enforcement_certificate_no = schema.TextLine(
+        title=_(
+            "label_enforcement_certificate_no",
+            default="Administrative law-enforcement certificate number (行政执法证号)",
+        ),
+        required=False,
+    )
+
+    enforcement_certificate_expiry = schema.Date(
+        title=_(
+            "label_enforcement_certificate_expiry",
+            default="Law-enforcement certificate valid until",
+        ),
+        description=_(
+            "help_enforcement_certificate_expiry",
+            default="Once it has expired the authorisation no longer counts, as after its end "
+            "date.",
+        ),
+        required=False,
     )
 
     exam_date = schema.Date(title=_("label_exam_date", default="Exam date"), required=False)
@@ -100,8 +132,18 @@ class IApproverAuthorization(model.Schema):
         title=_("label_training_records", default="Training records"), required=False
     )
 
+    last_training_date = schema.Date(
+        title=_("label_last_training_date", default="Date of the latest training"),
+        description=_(
+            "help_last_training_date",
+            default="Regular training (定期参加业务培训): the latest recorded training must lie "
+            "within the period the qualification settings give (12 months by default).",
+        ),
+        required=False,
+    )
+
     last_appraisal = schema.Choice(
-        title=_("label_last_appraisal", default="Last annual appraisal"),
+        title=_("label_last_appraisal", default="Latest appraisal (日常考核)"),
         vocabulary="zhangdian.approval.appraisal_results",
         required=False,
     )

@@ -25,7 +25,8 @@ def is_renewed(authorization):
 def renew(authorization):
     """Create the successor of an authorisation as a pending draft for the next period.
 
-    Scope, approver, time in post, exam and certificate carry over; the period starts the
+    Scope, approver, time in post, post and law-enforcement certificate, exam and signing
+    certificate carry over; the period starts the
     day after the current one ends, and the yearly evidence (appraisal, training) is left
     empty so that it is entered afresh before the grant.
     """
@@ -42,6 +43,11 @@ def renew(authorization):
         valid_from=valid_from,
         valid_until=valid_until,
         joined_department=authorization.joined_department,
+        established_post=getattr(authorization, "established_post", False),
+        enforcement_certificate_no=getattr(authorization, "enforcement_certificate_no", None),
+        enforcement_certificate_expiry=getattr(
+            authorization, "enforcement_certificate_expiry", None
+        ),
         exam_date=authorization.exam_date,
         exam_score=authorization.exam_score,
         exam_certificate_no=authorization.exam_certificate_no,

@@ -28,6 +28,8 @@ from dateutil.relativedelta import relativedelta
 from plone import api
 from zhangdian.approval import _
 from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.settings import qualification_setting
+from zhangdian.approval.vocabularies import APPRAISAL_TITLES
 from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import getRequest
 from zope.i18nmessageid import Message
@@ -44,10 +46,14 @@ BUSINESS_ROLES = frozenset(
 VIRTUAL_GROUPS = frozenset(("AuthenticatedUsers", "Anonymous", "Authenticated"))
 QUALIFICATION_FIELDS = (
     "joined_department",
+    "established_post",
+    "enforcement_certificate_no",
+    "enforcement_certificate_expiry",
     "exam_date",
     "exam_score",
     "exam_certificate_no",
     "training_records",
+    "last_training_date",
     "last_appraisal",
 )
 # What an authorisation says and the checker vetted: kept on the object to see any change.
@@ -55,10 +61,8 @@ TERMS = ("approver", "scope_categories", "scope_matters", "valid_from", "valid_u
 RECORDED_FIELDS = TERMS + QUALIFICATION_FIELDS
 # An authorisation is granted for one year at most (到期后重新授权).
 MAX_TERM = relativedelta(years=1)
-# The approver must have worked in the approval department this long before a grant: its own
-# rule, which happens to have the term's length today.
-MIN_SERVICE = relativedelta(years=1)
-EXAM_PASS_MARK = 60
+# The appraisal results from best to worst: a threshold admits it and everything above it.
+APPRAISAL_ORDER = ("excellent", "competent", "basically_competent", "incompetent")
 
 REASONS = {
     "allowed": _("decide_allowed", default="You may decide this matter."),
@@ -73,6 +77,12 @@ REASONS = {
     "expired": _(
         "decide_expired",
         default="Your authorisation has expired; it must be renewed (到期后重新授权).",
+    ),
+    "enforcement_expired": _(
+        "decide_enforcement_expired",
+        default="Your administrative law-enforcement certificate (行政执法证) has expired: "
+        "your authorisation does not count until the working group records a valid one on "
+        "a new authorisation.",
     ),
     "out_of_scope": _(
         "decide_out_of_scope", default="This matter is outside the scope of your authorisation."
@@ -179,12 +189,15 @@ def authorizations_of(userid):
 
 
 def period_state(authorization, at=None):
-    """'current', 'not_yet_valid' or 'expired' for the day of `at`, ignoring the workflow."""
+    """'current', 'not_yet_valid', 'expired' or 'enforcement_expired' on `at`'s day."""
     day = bureau_day(at)
     if day < authorization.valid_from:
         return "not_yet_valid"
     if day > authorization.valid_until:
         return "expired"
+    enforcement = getattr(authorization, "enforcement_certificate_expiry", None)
+    if enforcement is not None and day > enforcement:
+        return "enforcement_expired"
     return "current"
 
 
@@ -297,23 +310,52 @@ def may_decide(userid, matter, at=None) -> Verdict:
 
 
 def qualification_problems(authorization, at=None):
-    """The reasons the authorisation cannot be granted at `at`; empty when it can."""
+    """The reasons the authorisation cannot be granted at `at`; empty when it can (资格条件)."""
     day = bureau_day(at)
     problems = []
     joined = authorization.joined_department
-    if joined is None or joined + MIN_SERVICE > day:
+    service = relativedelta(months=qualification_setting("minimum_service_months"))
+    if joined is None or joined + service > day:
         problems.append(
             _(
                 "qualification_in_post",
                 default="The approver must have worked in the approval department for at "
-                "least one year (joined: ${joined}).",
-                mapping={"joined": joined.isoformat() if joined else "—"},
+                "least ${months} months (joined: ${joined}).",
+                mapping={
+                    "joined": joined.isoformat() if joined else "—",
+                    "months": qualification_setting("minimum_service_months"),
+                },
             )
         )
+    if not getattr(authorization, "established_post", False):
+        problems.append(
+            _(
+                "qualification_established_post",
+                default="The approver must hold an established post and be in service (在编在职).",
+            )
+        )
+    enforcement = getattr(authorization, "enforcement_certificate_expiry", None)
+    if not getattr(authorization, "enforcement_certificate_no", None) or enforcement is None:
+        problems.append(
+            _(
+                "qualification_enforcement_missing",
+                default="The approver's administrative law-enforcement certificate (行政执法证) "
+                "must be on record with its number and expiry date.",
+            )
+        )
+    elif enforcement < day:
+        problems.append(
+            _(
+                "qualification_enforcement_expired",
+                default="The approver's law-enforcement certificate expired on ${day}.",
+                mapping={"day": enforcement.isoformat()},
+            )
+        )
+    mark = qualification_setting("exam_pass_mark")
     if (
         authorization.exam_date is None
         or authorization.exam_date > day
-        or (authorization.exam_score or 0) < EXAM_PASS_MARK
+        or (authorization.exam_score or 0) < mark
         or not authorization.exam_certificate_no
     ):
         problems.append(
@@ -321,15 +363,27 @@ def qualification_problems(authorization, at=None):
                 "qualification_exam",
                 default="The approver has no passed qualification exam on record (date, score "
                 "of at least ${mark} and certificate number).",
-                mapping={"mark": EXAM_PASS_MARK},
+                mapping={"mark": mark},
             )
         )
-    if authorization.last_appraisal in (None, "incompetent"):
+    trained = getattr(authorization, "last_training_date", None)
+    months = qualification_setting("training_within_months")
+    if trained is None or trained > day or trained + relativedelta(months=months) < day:
         problems.append(
             _(
-                "qualification_appraisal",
-                default="The last annual appraisal must be on record and at least "
-                "'basically competent'.",
+                "qualification_training",
+                default="The approver's latest recorded training must lie within the last "
+                "${months} months (定期参加业务培训; latest: ${day}).",
+                mapping={"months": months, "day": trained.isoformat() if trained else "—"},
+            )
+        )
+    if not appraisal_qualifies(authorization.last_appraisal):
+        problems.append(
+            _(
+                "qualification_appraisal_grade",
+                default="The latest appraisal must be on record and at least ${grade} "
+                "(日常考核优秀).",
+                mapping={"grade": appraisal_title(qualification_setting("minimum_appraisal"))},
             )
         )
     if not (authorization.scope_categories or authorization.scope_matters):
@@ -341,6 +395,19 @@ def qualification_problems(authorization, at=None):
             _("qualification_period_over", default="The authorisation period is already over.")
         )
     return problems
+
+
+def appraisal_qualifies(result):
+    """True when an appraisal result reaches the plan's threshold."""
+    threshold = qualification_setting("minimum_appraisal")
+    if result not in APPRAISAL_ORDER or threshold not in APPRAISAL_ORDER:
+        return False
+    return APPRAISAL_ORDER.index(result) <= APPRAISAL_ORDER.index(threshold)
+
+
+def appraisal_title(result):
+    """The translatable title of an appraisal result."""
+    return APPRAISAL_TITLES.get(result, result)
 
 
 def applications_submitted_by(userid):

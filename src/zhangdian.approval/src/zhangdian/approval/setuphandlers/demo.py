@@ -119,11 +119,16 @@ def create_demo_authorizations():
             valid_from=valid_from,
             valid_until=valid_until,
             joined_department=date(2019, 9, 1),
+            established_post=True,
+            enforcement_certificate_no=f"鲁淄执字-2023-{userid[-1]:0>4}",
+            enforcement_certificate_expiry=valid_until + relativedelta(years=3),
             exam_date=date(2022, 6, 18),
             exam_score=88,
             exam_certificate_no=f"ZD-DLSP-2022-{userid[-1]:0>3}",
             training_records="独立审批员岗位培训 40 学时；行政许可法专题培训 16 学时",
-            last_appraisal="competent",
+            # Trained two months before the grant, which the demo makes today (定期参加业务培训).
+            last_training_date=today - relativedelta(months=2),
+            last_appraisal="excellent",
         )
         if state == "active":
             # Four eyes: one member of the working group proposes, another confirms.
