@@ -6,6 +6,7 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from Products.CMFCore.WorkflowCore import WorkflowException
 from tests.helpers.approval import act
+from tests.helpers.approval import graded
 from tests.helpers.approval import grant
 from tests.helpers.approval import transition
 from zhangdian.approval.casework.security import bring_security_in_line
@@ -141,6 +142,7 @@ class TestTime:
             successor = renew(current)
         successor.last_appraisal = "excellent"
         successor.last_training_date = date(2026, 1, 1)
+        graded(portal, successor.approver, 2026)
         grant(portal, successor)
         transition(portal, current, "revoke", comment="提前终止本期授权")
         clock("2026-12-15")

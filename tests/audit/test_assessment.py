@@ -10,11 +10,11 @@ from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import create_oversight_record
 from tests.helpers.approval import decide
 from tests.helpers.approval import poppler
+from zhangdian.approval.roster.grades import record_grade
 from zhangdian.approval.rules.application import may_act
 from zhangdian.approval.supervision.assessment import annual_figures
 from zhangdian.approval.supervision.assessment import figures_pdf
 from zhangdian.approval.supervision.assessment import figures_xlsx
-from zhangdian.approval.supervision.assessment import mark_unfit
 from zhangdian.approval.supervision.spot_checks import record_finding
 from zope.interface import Invalid
 
@@ -126,7 +126,7 @@ def test_pdf_export(year_2026, tmp_path):
 def test_unfit_revokes_through_the_workflow(portal, year_2026, submit, approvers, clock):
     login(portal, "workgroup")
     try:
-        revoked = mark_unfit("approver1", 2026, "抽查问题率过高")
+        revoked = record_grade("approver1", 2026, "incompetent", "抽查问题率过高")
     finally:
         logout()
     assert revoked == [approvers["approver1"]]
@@ -192,5 +192,9 @@ def test_pages_and_rest(functional_portal, functional_matter_list):
         timeout=30,
     )
     assert member.status_code in (401, 403)
-    unfit = auditor.post(f"{base}/@@mark-unfit", data={"approver": "x", "reason": "y"}, timeout=30)
+    unfit = auditor.post(
+        f"{base}/@@record-grade",
+        data={"approver": "approver1", "grade": "incompetent", "reason": "y"},
+        timeout=30,
+    )
     assert "revoked" not in unfit.text

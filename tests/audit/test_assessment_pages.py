@@ -29,7 +29,7 @@ def test_page_shows_the_decided_year(functional_portal, functional_decided_year,
     # approver1 (李明): 3 decided, 2 of 3 on time, 2 spot-checked (1 problem), 1 complaint.
     assert cells[1:] == ["3", "0.6667", cells[3], "2", "0.5", "2.75", "1"]
     assert 'style="height: 1em; width: 67%"' in page.text
-    assert ("@@mark-unfit" in page.text) is (userid == "workgroup")
+    assert ("@@record-grade" in page.text) is (userid == "workgroup")
 
 
 @pytest.mark.parametrize("userid", ["supervisor", "auditor"])

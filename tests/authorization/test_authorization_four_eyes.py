@@ -12,6 +12,7 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from Products.CMFCore.WorkflowCore import WorkflowException
 from tests.helpers.approval import PASSWORD
+from tests.helpers.approval import graded
 from tests.helpers.approval import grant
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import transition
@@ -280,6 +281,7 @@ class TestDedicatedAccounts:
             successor = renew(granted)
         successor.last_appraisal = "excellent"
         successor.last_training_date = date(2026, 1, 1)
+        graded(portal, successor.approver, 2026)
         grant(portal, successor)
         assert api.content.get_state(successor) == "active"
 
@@ -354,6 +356,7 @@ class TestFrozenFields:
             successor = renew(granted)
         successor.last_appraisal = "excellent"
         successor.last_training_date = date(2026, 1, 1)
+        graded(portal, successor.approver, 2026)
         assert api.content.get_state(successor) == "pending"
         refused(portal, successor, "grant", "workgroup")
         transition(portal, successor, "propose", userid="workgroup")

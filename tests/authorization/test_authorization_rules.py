@@ -3,6 +3,7 @@
 from datetime import date
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
+from tests.helpers.approval import graded
 from tests.helpers.approval import grant
 from tests.helpers.approval import make_authorization
 from tests.helpers.approval import transition
@@ -175,6 +176,7 @@ class TestRenewal:
         successor.scope_categories = ["shsw"]
         successor.last_appraisal = "excellent"
         successor.last_training_date = date(2026, 1, 1)
+        graded(portal, successor.approver, 2026)
         clock("2026-12-20")
         grant(portal, successor)
         assert not may_decide("approver1", matter_list["shsw"]["xk-t-101"]).allowed

@@ -119,6 +119,16 @@ def test_renew_bind_and_suspend(visitor, roster, functional_portal, tokens, tmp_
     with page.expect_navigation():
         page.get_by_role("button", name=text("Save", "zh-CN", domain="plone"), exact=True).click()
     assert page.url.rstrip("/") == successor_url
+    # A renewal is granted on the year's grade: the staff menu leads to the assessment.
+    successor_page = page.url
+    page.locator("a[href$='@@annual-assessment']").first.click()
+    form = page.locator("#record-grade")
+    form.locator("select[name=approver]").select_option(value="approver2")
+    form.locator("select[name=grade]").select_option(value="competent")
+    with page.expect_navigation():
+        form.get_by_role("button", name=text("action_record_grade", "zh-CN")).click()
+    assert "称职" in page.locator("#global_statusmessage").inner_text()
+    page.goto(successor_page)
     # Four eyes: workgroup proposes through the menu, workgroup2 confirms through its own.
     workflow_menu(page, text("Propose", "zh-CN", domain="plone"))
     page = visitor("workgroup2").page("desktop", "zh-CN")

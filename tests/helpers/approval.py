@@ -162,6 +162,17 @@ def transition(portal, obj, name, userid="workgroup", **kwargs):
         logout()
 
 
+def graded(portal, approver, year, grade="excellent", reason=""):
+    """Record the approver's grade for `year` as the working group (a renewal needs it)."""
+    from zhangdian.approval.roster.grades import record_grade
+
+    login(portal, "workgroup")
+    try:
+        return record_grade(approver, year, grade, reason)
+    finally:
+        logout()
+
+
 def grant(portal, authorization, proposer="workgroup", confirmer="workgroup2", **kwargs):
     """Grant an authorisation as the roster requires: one member proposes, another confirms."""
     transition(portal, authorization, "propose", userid=proposer, **kwargs)

@@ -97,12 +97,12 @@ def test_sign_decision_form_is_post_only(accepted, functional_portal):
     "data",
     [
         {"approver": "approver1"},
-        {"reason": "考核不合格"},
-        {"approver": "approver1", "reason": "   "},
-        {"approver": "", "reason": BIG},
-        {"approver": XSS, "reason": ATTR},
-        {"approver": "nobody", "reason": "x", "year": XSS},
-        b"approver=approver1&reason=%FF%FE",
+        {"reason": "考核不合格", "grade": "incompetent"},
+        {"approver": "approver1", "grade": "incompetent", "reason": "   "},
+        {"approver": "", "grade": "excellent", "reason": BIG},
+        {"approver": XSS, "grade": ATTR, "reason": ATTR},
+        {"approver": "nobody", "grade": "excellent", "reason": "x", "year": XSS},
+        b"approver=approver1&grade=incompetent&reason=%FF%FE",
     ],
     ids=[
         "no-reason",
@@ -114,17 +114,17 @@ def test_sign_decision_form_is_post_only(accepted, functional_portal):
         "invalid-utf8",
     ],
 )
-def test_mark_unfit_form(data, functional_portal, functional_granted, clock):
+def test_record_grade_form(data, functional_portal, functional_granted, clock):
     clock("2026-06-01")
     session = html_session("workgroup")
     token = csrf_token(session, f"{functional_portal.absolute_url()}/@@annual-assessment")
     before = fingerprint(functional_portal)
-    url = f"{functional_portal.absolute_url()}/@@mark-unfit"
+    url = f"{functional_portal.absolute_url()}/@@record-grade"
     if isinstance(data, bytes):
         response = post_form(session, url, None, token, raw=data)
     else:
         response = post_form(session, url, data, token)
-    form_refused(response, f"mark-unfit {data if isinstance(data, bytes) else sorted(data)}")
+    form_refused(response, f"record-grade {data if isinstance(data, bytes) else sorted(data)}")
     assert fingerprint(functional_portal) == before
 
 
@@ -250,7 +250,7 @@ def export_with_a_renamed_matter(session, matter_list):
 
 
 CSRF_FORMS = [
-    ("mark-unfit", "workgroup"),
+    ("record-grade", "workgroup"),
     ("renew-authorization", "workgroup"),
     ("matters-import", "workgroup"),
     ("content_status_modify-application", "approver1"),
@@ -269,8 +269,9 @@ def test_forms_refuse_without_csrf_token(
     submitted = user_request("member").post(f"{site}/applications", json=application()).json()
     session = html_session(who)
     files = None
-    if form == "mark-unfit":
-        url, data = f"{site}/@@mark-unfit", {"approver": "approver1", "reason": "不合格"}
+    if form == "record-grade":
+        url = f"{site}/@@record-grade"
+        data = {"approver": "approver1", "grade": "incompetent", "reason": "不合格"}
     elif form == "renew-authorization":
         url, data = f"{functional_granted.absolute_url()}/@@renew-authorization", {}
     elif form == "matters-import":

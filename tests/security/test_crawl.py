@@ -29,7 +29,7 @@ ROLES = (None, "member", "approver1", "workgroup", "supervisor", "auditor", "sit
 # GETs that change something or end the session are not followed.
 NOT_FOLLOWED = re.compile(
     r"logout|content_status_modify|workflow_action|_authenticator|delete_confirmation"
-    r"|object_cut|object_copy|object_paste|object_delete|object_rename|@@mark-unfit"
+    r"|object_cut|object_copy|object_paste|object_delete|object_rename|@@record-grade"
     r"|\+\+resource\+\+|\+\+plone\+\+|\+\+theme\+\+|\.(css|js|png|svg|ico|jpg|gif|woff2?)(\?|$)"
     r"|/portal_|/acl_users|manage_|/@@search|/sitemap|mail_password|/contact-info|/accessibility"
 )

@@ -98,7 +98,7 @@ EXPECTED = (
     Expected("view", "annual-assessment", SITE, "GET", "zhangdian.approval.assessment.view"),
     Expected("view", "annual-assessment.xlsx", SITE, "GET", "zhangdian.approval.assessment.view"),
     Expected("view", "annual-assessment.pdf", SITE, "GET", "zhangdian.approval.assessment.view"),
-    Expected("view", "mark-unfit", SITE, "POST", "zhangdian.approval.authorization.manage"),
+    Expected("view", "record-grade", SITE, "POST", "zhangdian.approval.authorization.manage"),
     Expected(
         "view",
         "renew-authorization",

@@ -12,15 +12,20 @@ from zhangdian.approval.audit.journal import record_oversight_read
 from zhangdian.approval.audit.journal import verify_journal
 from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
+from zhangdian.approval.casework.decisions import approver_name
 from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.errors import BadInput
+from zhangdian.approval.roster.grades import FAILING_GRADES
+from zhangdian.approval.roster.grades import GRADE_TITLES
+from zhangdian.approval.roster.grades import grade_of
+from zhangdian.approval.roster.grades import gradable_approvers
+from zhangdian.approval.roster.grades import record_grade
 from zhangdian.approval.supervision.assessment import COLUMNS
 from zhangdian.approval.supervision.assessment import FIRST_YEAR
 from zhangdian.approval.supervision.assessment import LAST_YEAR
-from zhangdian.approval.supervision.assessment import UNFIT_REASON_REQUIRED
 from zhangdian.approval.supervision.assessment import annual_figures
 from zhangdian.approval.supervision.assessment import figures_pdf
 from zhangdian.approval.supervision.assessment import figures_xlsx
-from zhangdian.approval.supervision.assessment import mark_unfit
 from zope.i18n import translate
 
 
@@ -89,9 +94,25 @@ class AnnualAssessmentView(BrowserView):
             for row in self.rows()
         ]
 
-    def can_mark_unfit(self):
+    def can_record_grades(self):
         """True for the working group (who may revoke authorisations)."""
         return bool(api.user.has_permission("zhangdian.approval: Manage Authorizations"))
+
+    def grade_title(self, approver):
+        """The approver's recorded grade for the year, or None."""
+        grade = grade_of(approver, self.year())
+        return GRADE_TITLES[grade] if grade else None
+
+    def gradable(self):
+        """(user id, "name (id)") of the approvers who held an authorisation in the year."""
+        return [
+            (userid, f"{approver_name(userid)} ({userid})")
+            for userid in gradable_approvers(self.year())
+        ]
+
+    def grades(self):
+        """(value, title, failing) of the grades the form offers."""
+        return [(value, title, value in FAILING_GRADES) for value, title in GRADE_TITLES.items()]
 
 
 EXPORTS = {
@@ -117,8 +138,8 @@ class AnnualAssessmentXlsx(BrowserView):
         return data
 
 
-class MarkUnfitForm(BrowserView):
-    """POST: the working group marks an approver unfit; the authorisation is revoked."""
+class RecordGradeForm(BrowserView):
+    """POST: the working group records an approver's grade; a failing one revokes."""
 
     def __call__(self):
         request = self.request
@@ -126,22 +147,30 @@ class MarkUnfitForm(BrowserView):
             raise BadRequest("POST only")
         checkCSRF(request)
         approver = str(request.form.get("approver", "")).strip()
+        grade = str(request.form.get("grade", "")).strip()
         reason = str(request.form.get("reason", "")).strip()
         year = requested_year(request)
         url = f"{self.context.absolute_url()}/@@annual-assessment?year={year}"
         # Bytes that are not UTF-8 arrive as lone surrogates, which the journal cannot record.
-        if not reason or not approver or not is_utf8(approver + reason):
-            api.portal.show_message(
-                translate(UNFIT_REASON_REQUIRED, context=request), request, "error"
-            )
+        if not approver or not is_utf8(approver + grade + reason):
+            grade = ""  # refused below as an unknown grade, with the form's message
+        try:
+            revoked = record_grade(approver, year, grade, reason)
+        except BadInput as error:
+            api.portal.show_message(error.translated(request), request, "error")
             return request.response.redirect(url)
-        revoked = mark_unfit(approver, year, reason)
         api.portal.show_message(
             translate(
                 _(
-                    "msg_marked_unfit",
-                    default="${approver} was marked unfit; ${count} authorisation(s) revoked.",
-                    mapping={"approver": approver, "count": str(len(revoked))},
+                    "msg_grade_recorded",
+                    default="${approver}: ${grade} recorded for ${year}; ${count} "
+                    "authorisation(s) revoked.",
+                    mapping={
+                        "approver": approver,
+                        "grade": translate(GRADE_TITLES[grade], context=request),
+                        "year": str(year),
+                        "count": str(len(revoked)),
+                    },
                 ),
                 context=request,
             ),

@@ -28,6 +28,7 @@ from dateutil.relativedelta import relativedelta
 from plone import api
 from zhangdian.approval import _
 from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.roster.grades import grades_of
 from zhangdian.approval.settings import qualification_setting
 from zhangdian.approval.vocabularies import APPRAISAL_TITLES
 from zope.annotation.interfaces import IAnnotations
@@ -386,6 +387,7 @@ def qualification_problems(authorization, at=None):
                 mapping={"grade": appraisal_title(qualification_setting("minimum_appraisal"))},
             )
         )
+    problems.extend(grade_problems(authorization))
     if not (authorization.scope_categories or authorization.scope_matters):
         problems.append(
             _("qualification_scope", default="The authorisation covers no category or matter.")
@@ -395,6 +397,44 @@ def qualification_problems(authorization, at=None):
             _("qualification_period_over", default="The authorisation period is already over.")
         )
     return problems
+
+
+def grade_problems(authorization):
+    """What the annual grades say against this period: 不称职 last year, 取消资格, none yet."""
+    approver = authorization.approver
+    # The year the approver last served in before this period: the one its grant reads.
+    last_year = (authorization.valid_from - relativedelta(days=1)).year
+    grades = grades_of(approver)
+    withdrawn = sorted(year for year, grade in grades.items() if grade == "disqualified")
+    withdrawn = [year for year in withdrawn if year <= last_year]
+    if withdrawn:
+        return [
+            _(
+                "qualification_grade_withdrawn",
+                default="The approver's qualification was withdrawn in the ${year} assessment "
+                "(取消资格): no new authorisation.",
+                mapping={"year": str(withdrawn[-1])},
+            )
+        ]
+    if grades.get(last_year) == "incompetent":
+        return [
+            _(
+                "qualification_grade_incompetent",
+                default="The approver was graded incompetent (不称职) in the ${year} "
+                "assessment: the authorisation is not renewed.",
+                mapping={"year": str(last_year)},
+            )
+        ]
+    if getattr(authorization, "predecessor", None) and last_year not in grades:
+        return [
+            _(
+                "qualification_grade_missing",
+                default="A renewal is granted on the ${year} assessment: record the approver's "
+                "grade for ${year} on the annual assessment page first.",
+                mapping={"year": str(last_year)},
+            )
+        ]
+    return []
 
 
 def appraisal_qualifies(result):

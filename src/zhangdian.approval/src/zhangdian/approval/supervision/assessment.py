@@ -1,4 +1,4 @@
-"""The annual assessment of each approver (年度考核): figures, exports and the unfit verdict."""
+"""The annual assessment of each approver (年度考核): figures and exports; grades in roster."""
 
 from io import BytesIO
 from plone import api
@@ -6,13 +6,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from zhangdian.approval import _
 from zhangdian.approval.casework.decisions import BUREAU_NAME
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.documents.decision_document import font_name
 from zhangdian.approval.rules.application import DECIDED_STATES
-from zhangdian.approval.rules.authorization import ACTIVE
-from zhangdian.approval.rules.authorization import authorizations_of
 from zhangdian.approval.rules.deadlines import decided_on_time
 from zhangdian.approval.rules.oversight import current_callbacks
 from zhangdian.approval.workdays import bureau_calendar
@@ -145,20 +142,3 @@ def figures_pdf(year, rows):
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-
-
-def mark_unfit(approver, year, reason):
-    """Revoke the approver's active authorisations through the workflow (年度考核不合格)."""
-    workflow = api.portal.get_tool("portal_workflow")
-    revoked = []
-    for authorization in authorizations_of(approver):
-        if api.content.get_state(authorization) == ACTIVE:
-            comment = f"{year}年度考核不合格：{reason}"
-            workflow.doActionFor(authorization, "revoke", comment=comment)
-            revoked.append(authorization)
-    return revoked
-
-
-UNFIT_REASON_REQUIRED = _(
-    "error_unfit_reason", default="Give the reason why the approver is unfit."
-)
