@@ -17,8 +17,8 @@ from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.errors import BadInput
 from zhangdian.approval.roster.grades import FAILING_GRADES
 from zhangdian.approval.roster.grades import GRADE_TITLES
-from zhangdian.approval.roster.grades import grade_of
 from zhangdian.approval.roster.grades import gradable_approvers
+from zhangdian.approval.roster.grades import grade_of
 from zhangdian.approval.roster.grades import record_grade
 from zhangdian.approval.supervision.assessment import COLUMNS
 from zhangdian.approval.supervision.assessment import FIRST_YEAR
