@@ -14,6 +14,8 @@ from plone.uuid.interfaces import IUUID
 from zhangdian.approval import _
 from zope import schema
 from zope.component import adapter
+from zope.globalrequest import getRequest
+from zope.i18n import translate
 from zope.interface import Interface
 from zope.interface import Invalid
 from zope.interface import implementer
@@ -78,6 +80,42 @@ def check_time_limits(promised_days, statutory_days):
                 mapping={"promised": promised_days, "statutory": statutory_days},
             )
         )
+
+
+class NotASimpleMatter(Invalid):
+    """A matter flagged for independent approval that needs more than one person."""
+
+
+# What makes a matter more than a simple one (简单事项): the plan keeps these off the
+# one-person path, since each brings in other people or bodies.
+NOT_SIMPLE_BECAUSE = {
+    "needs_technical_review": _(
+        "not_simple_technical_review",
+        default="technical review (现场查验、考评、鉴定评审)",
+    ),
+    "needs_hearing": _("not_simple_hearing", default="a hearing (听证)"),
+    "needs_legal_review": _(
+        "not_simple_legal_review",
+        default="legal review of a major decision (重大执法决定法制审核)",
+    ),
+}
+
+
+def check_simple_matter(independent_approval, **conditions):
+    """Raise NotASimpleMatter when an independent-approval matter needs any of the conditions."""
+    needed = [key for key in NOT_SIMPLE_BECAUSE if conditions.get(key)]
+    if not independent_approval or not needed:
+        return
+    request = getRequest()
+    named = "、".join(translate(NOT_SIMPLE_BECAUSE[key], context=request) for key in needed)
+    raise NotASimpleMatter(
+        _(
+            "error_not_a_simple_matter",
+            default="Only a simple matter is decided by one approver alone: this one needs "
+            "${conditions}. Untick independent approval, or correct the matter's conditions.",
+            mapping={"conditions": named},
+        )
+    )
 
 
 class IMatterCodeField(ITextLine):
@@ -214,6 +252,30 @@ class IMatter(model.Schema):
         required=False,
     )
 
+    needs_technical_review = schema.Bool(
+        title=_(
+            "label_needs_technical_review",
+            default="Needs technical review (现场查验、考评、鉴定评审)",
+        ),
+        default=False,
+        required=False,
+    )
+
+    needs_hearing = schema.Bool(
+        title=_("label_needs_hearing", default="Needs a hearing (听证)"),
+        default=False,
+        required=False,
+    )
+
+    needs_legal_review = schema.Bool(
+        title=_(
+            "label_needs_legal_review",
+            default="Needs legal review of a major decision (重大执法决定法制审核)",
+        ),
+        default=False,
+        required=False,
+    )
+
     contact_window = schema.TextLine(
         title=_("label_contact_window", default="Contact window"),
         required=False,
@@ -243,6 +305,14 @@ class IMatter(model.Schema):
         required=False,
         default=[],
     )
+
+    @invariant
+    def only_a_simple_matter_is_independent(data):
+        """Independent approval only for a matter needing no review, hearing or legal check."""
+        check_simple_matter(
+            getattr(data, "independent_approval", False),
+            **{key: getattr(data, key, False) for key in NOT_SIMPLE_BECAUSE},
+        )
 
     @invariant
     def promised_within_statutory(data):

@@ -10,9 +10,12 @@ from plone import api
 from plone.i18n.normalizer.interfaces import IIDNormalizer
 from zhangdian.approval import _
 from zhangdian.approval.content.matter import MATTER_CODE_PATTERN
+from zhangdian.approval.content.matter import NOT_SIMPLE_BECAUSE
 from zhangdian.approval.content.matter import IMatter
 from zhangdian.approval.content.matter import InvalidMatterCode
+from zhangdian.approval.content.matter import NotASimpleMatter
 from zhangdian.approval.content.matter import PromisedExceedsStatutory
+from zhangdian.approval.content.matter import check_simple_matter
 from zhangdian.approval.content.matter import check_time_limits
 from zhangdian.approval.content.matter import find_matter_by_code
 from zhangdian.approval.errors import ApprovalError
@@ -53,6 +56,9 @@ COLUMNS = (
     Column("fee", "收费标准"),
     Column("risk_level", "风险等级", True),
     Column("independent_approval", "适用独立审批", True),
+    Column("needs_technical_review", "需现场查验/考评/鉴定评审"),
+    Column("needs_hearing", "需听证"),
+    Column("needs_legal_review", "需重大执法决定法制审核"),
     Column("contact_window", "咨询窗口"),
     Column("process_steps", "办理流程"),
     Column("former_steps", "原审批流程"),
@@ -284,6 +290,12 @@ def _rule_violations(values):
         check_time_limits(values["promised_days"], values["statutory_days"])
     except PromisedExceedsStatutory as error:
         violations.append(("promised_days", error.args[0]))
+    try:
+        check_simple_matter(
+            values["independent_approval"], **{key: values[key] for key in NOT_SIMPLE_BECAUSE}
+        )
+    except NotASimpleMatter as error:
+        violations.append(("independent_approval", error.args[0]))
     if not violations:
         state_error = _check_state_change(values["code"], values["state"])
         if state_error:
@@ -342,6 +354,14 @@ def _choice(labels, message):
         raise _CellError(message)
 
     return convert
+
+
+_yes_no = _choice(YES_NO_LABELS, _("error_import_yes_no", default="Write 是 or 否."))
+
+
+def _optional_yes_no(text):
+    """是 or 否; an empty cell (a sheet from before the column existed) is 否."""
+    return _yes_no(text) if text else False
 
 
 def _lines(text):
@@ -410,9 +430,10 @@ _CONVERTERS = {
     "risk_level": _choice(
         RISK_LEVEL_LABELS, _("error_import_risk_level", default="Write 低, 中 or 高.")
     ),
-    "independent_approval": _choice(
-        YES_NO_LABELS, _("error_import_yes_no", default="Write 是 or 否.")
-    ),
+    "independent_approval": _yes_no,
+    "needs_technical_review": _optional_yes_no,
+    "needs_hearing": _optional_yes_no,
+    "needs_legal_review": _optional_yes_no,
     "state": _choice(
         STATE_LABELS, _("error_import_state", default="Write 草稿, 已发布 or 已暂停.")
     ),
@@ -432,6 +453,9 @@ MATTER_FIELDS = (
     "fee",
     "risk_level",
     "independent_approval",
+    "needs_technical_review",
+    "needs_hearing",
+    "needs_legal_review",
     "contact_window",
     "process_steps",
     "former_steps",
@@ -524,7 +548,7 @@ def _cell(matter, category, key):
         return STATE_LABELS.get(api.content.get_state(matter), "")
     if key == "risk_level":
         return RISK_LEVEL_LABELS.get(value, "")
-    if key == "independent_approval":
+    if key in ("independent_approval", *NOT_SIMPLE_BECAUSE):
         return YES_NO_LABELS[bool(value)]
     if key == "materials":
         return "\n".join(
