@@ -13,6 +13,7 @@ from tests.helpers.approval import make_authorization
 from zhangdian.approval.rules.deadlines import calendar_missing_message
 from zhangdian.approval.rules.deadlines import deadline_status
 from zhangdian.approval.rules.deadlines import decided_on_time
+from zope.globalrequest import getRequest
 from zope.i18n import translate
 
 import pytest
@@ -99,7 +100,8 @@ class TestYearWithoutASchedule:
         with pytest.raises(WorkflowException) as refused:
             act(portal, application, "request_supplement", "approver1", comment="缺少：申请书")
         expected = translate(
-            calendar_missing_message_for(portal, "approver1", 2027, "request_supplement")
+            calendar_missing_message_for(portal, "approver1", 2027, "request_supplement"),
+            context=getRequest(),
         )
         assert str(refused.value) == expected
         assert api.content.get_state(application) == "accepted"
@@ -120,7 +122,9 @@ class TestYearWithoutASchedule:
             act(portal, application, "resubmit", "member")
         assert api.content.get_state(application) == "awaiting_supplement"
         assert application.due_date is None
-        expected = translate(calendar_missing_message_for(portal, "member", 2027, "resubmit"))
+        expected = translate(
+            calendar_missing_message_for(portal, "member", 2027, "resubmit"), context=getRequest()
+        )
         assert str(refused.value) == expected
 
     @pytest.mark.parametrize(

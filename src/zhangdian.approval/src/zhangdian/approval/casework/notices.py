@@ -24,7 +24,7 @@ def applicant_email(application):
 
 
 def notice_text(application, event):
-    """Subject and body of the e-mail for `event` (accepted, supplement, decided)."""
+    """Subject and body of the e-mail for `event` (accepted, supplement, transferred, decided)."""
     number = application.number
     matter = application.matter_object()
     title = matter.title if matter else application.matter
@@ -44,6 +44,14 @@ def notice_text(application, event):
             f"请一次性补齐以下内容后重新提交：\n{text}\n\n"
             f"Your application {number} needs the materials listed above before it can go on. "
             "The time limit is paused until you resubmit."
+        )
+    elif event == "transferred":
+        subject = f"【转为一般程序】{number} {title}"
+        body = (
+            f"您的申请 {number}（{title}）已转为一般程序办理，原因：{application.transfer_reason}\n"
+            "我局将按一般程序审查并作出决定，办理进度可在以下地址查询。\n\n"
+            f"Your application {number} has left the one-approver procedure and is decided in "
+            "the ordinary procedure, for the reason above; follow it here:"
         )
     else:
         outcome = "准予行政许可" if application.decision == "approved" else "不予行政许可"

@@ -3,6 +3,7 @@
 from plone import api
 from Products.ZCTextIndex.ParseTree import ParseError
 from urllib.parse import urlencode
+from zhangdian.approval.rules.application import TRANSFERRED
 from zope.globalrequest import getRequest
 from zope.i18n import translate
 
@@ -47,6 +48,7 @@ def public_status(number, query_code):
         "decided_at": _iso(application.decided_at),
         "decision": application.decision,
         "supplement_notice": notices[-1]["text"] if state == "awaiting_supplement" else None,
+        "transfer_reason": application.transfer_reason if state == TRANSFERRED else None,
         "decision_document": (
             public_url(DOCUMENT_VIEW, application, with_code=True)
             if application.decision_document is not None

@@ -253,6 +253,9 @@ class Application(Container):
     working_days_used = 0
     # The deadline a supplement was asked for after: the case resumes as late as it was.
     missed_deadline = None
+    transferred_by = None
+    transferred_at = None
+    transfer_reason = None
     decided_by = None
     decided_at = None
     decision = None

@@ -21,7 +21,9 @@ from zhangdian.approval.rules.authorization import may_decide
 
 OPEN_STATES = ("submitted", "accepted", "awaiting_supplement")
 DECIDED_STATES = ("approved", "refused")
-FINAL_STATES = (*DECIDED_STATES, "withdrawn")
+# Left the one-person path for the ordinary (multi-person) procedure: kept, never reopened.
+TRANSFERRED = "transferred"
+FINAL_STATES = (*DECIDED_STATES, "withdrawn", TRANSFERRED)
 
 
 def submitted_by(userid, application):

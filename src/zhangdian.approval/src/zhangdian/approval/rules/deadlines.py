@@ -64,8 +64,9 @@ def resume_clock(application, at=None):
 def calendar_problem(application, transition, at=None):
     """The CalendarNotMaintained a transition's clock would meet, or None when it can run."""
     try:
-        if transition == "request_supplement":
-            working_days_run(application, at)
+        if transition in ("request_supplement", "transfer_to_ordinary"):
+            if application.paused_on is None and application.due_date is not None:
+                working_days_run(application, at)
         elif transition in ("accept", "resubmit"):
             used = 0 if transition == "accept" else application.working_days_used or 0
             if transition == "accept" or application.missed_deadline is None:

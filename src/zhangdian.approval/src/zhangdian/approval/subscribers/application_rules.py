@@ -31,6 +31,7 @@ from zhangdian.approval.subscribers.authorization_rules import refuse_transition
 NOTICES = {
     "accept": "accepted",
     "request_supplement": "supplement",
+    "transfer_to_ordinary": "transferred",
     "approve": "decided",
     "refuse": "decided",
 }
@@ -58,10 +59,18 @@ def check_transition(application, event):
                 )
             )
         return
-    if transition in ("accept", "request_supplement"):
+    if transition in ("accept", "request_supplement", "transfer_to_ordinary"):
         verdict = may_act(userid, application)
         if not verdict.allowed:
             refuse_transition(verdict.message)
+    if transition == "transfer_to_ordinary" and not _comment(event):
+        refuse_transition(
+            _(
+                "refuse_transfer_without_reason",
+                default="Write why the case leaves the one-person procedure (an interested "
+                "party's objection, a hearing or a technical review that became necessary).",
+            )
+        )
     if transition == "request_supplement" and not _comment(event):
         refuse_transition(
             _(
@@ -89,6 +98,13 @@ def record_transition(application, event):
         stop_clock(application, moment)
     elif transition == "resubmit":
         resume_clock(application, moment)
+    elif transition == "transfer_to_ordinary":
+        # The ordinary procedure keeps its own clock: this one stops where it was.
+        if application.paused_on is None and application.due_date is not None:
+            stop_clock(application, moment)
+        application.transferred_by = userid
+        application.transferred_at = moment
+        application.transfer_reason = _comment(event)
     elif transition in ("approve", "refuse"):
         application.decided_by = userid
         application.decided_at = moment
