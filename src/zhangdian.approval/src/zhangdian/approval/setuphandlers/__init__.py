@@ -5,6 +5,7 @@ from plone.dexterity.utils import createContentInContainer
 from Products.CMFPlone.interfaces import INonInstallable
 from zhangdian.approval.accounts.plugin import install_plugin
 from zhangdian.approval.accounts.plugin import uninstall_plugin
+from zhangdian.approval.casework.verification import ensure_secret
 from zope.interface import implementer
 
 
@@ -46,11 +47,12 @@ def show_front_page(portal):
 
 
 def post_install(context):
-    """Create the matter list, the roster and applications folder; throttle logins; front page."""
+    """Create the matter list, roster, applications folder, QR secret; throttle logins; front."""
     portal = api.portal.get()
     install_plugin(portal)
     create_applications_folder(portal)
     show_front_page(portal)
+    ensure_secret(portal)
     if ROSTER_ID not in portal:
         createContentInContainer(
             portal,
