@@ -71,6 +71,6 @@ def test_every_link_from_the_home_page_works(demo_site, userid):  # noqa: F811
     """Each person, from the home page: every link < 400 or our refusal page, no error text."""
     portal, _pki = demo_site
     problems, visited = crawl_from_home(portal.absolute_url(), userid)
-    assert problems == []
+    assert problems == [], "\n".join(map(str, problems))
     # The public sees the front, the list, its categories and matters at least.
     assert visited > 20
