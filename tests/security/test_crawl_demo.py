@@ -4,7 +4,7 @@ following links only, as each of its people; no link may fail, no page may show 
 from tests.security.test_crawl import MSGID
 from tests.security.test_crawl import NOT_FOLLOWED
 from tests.security.test_crawl import TWO_DIGIT_YEAR
-from tests.security.test_crawl import TextOnly
+from tests.security.test_crawl import read_page
 from tests.setup.test_setup_demo_casework import demo_site  # noqa: F401 - a fixture
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
@@ -49,9 +49,7 @@ def crawl_from_home(base, userid):
             continue
         if "html" not in response.headers.get("Content-Type", ""):
             continue
-        page = TextOnly()
-        page.feed(response.text)
-        text = " ".join(page.text)
+        text, links = read_page(response)
         for problem in (
             [f"error {word}" for word in ERROR_TEXT if word in text]
             + [f"msgid {shown}" for shown in sorted(set(MSGID.findall(text)))]
@@ -59,7 +57,7 @@ def crawl_from_home(base, userid):
         ):
             problems.append((url, problem, shown_on))
         if depth < DEPTH and not any(part in url for part in NOT_DEEPER):
-            for href in page.links:
+            for href in links:
                 link = urljoin(response.url, href).split("#", 1)[0]
                 if urlsplit(link).netloc == urlsplit(base).netloc and not NOT_FOLLOWED.search(link):
                     queue.append((link, url, depth + 1))
