@@ -67,6 +67,13 @@ class TextOnly(HTMLParser):
             self.text.append(data)
 
 
+def read_page(response):
+    """(the text a reader sees, the links) of an HTML answer."""
+    page = TextOnly()
+    page.feed(response.text)
+    return " ".join(page.text), page.links
+
+
 def pages_of_ours(portal, year, authorization):
     """Every GET view of the permission audit on a context with data, and the objects' pages."""
     base = portal.absolute_url()
@@ -117,9 +124,7 @@ def crawl(base, userid, start):
             continue
         if "html" not in response.headers.get("Content-Type", ""):
             continue
-        page = TextOnly()
-        page.feed(response.text)
-        text = " ".join(page.text)
+        text, links = read_page(response)
         shown = MSGID.findall(text)
         if shown:
             problems.append((url, f"msgid {sorted(set(shown))}", shown_on))
@@ -127,7 +132,7 @@ def crawl(base, userid, start):
         if dates:
             problems.append((url, f"two-digit year {sorted(set(dates))}", shown_on))
         if shown_on is None:
-            for href in page.links:
+            for href in links:
                 link = urljoin(response.url, href).split("#", 1)[0]
                 if urlsplit(link).netloc == urlsplit(base).netloc and not NOT_FOLLOWED.search(link):
                     queue.append((link, url))

@@ -34,7 +34,8 @@ FOLDERISH = "Products.CMFCore.interfaces.IFolderish"
 # Exception views: rendered for a raised refusal, not reachable by a URL.
 REFUSED_CHANGE = "zhangdian.approval.casework.frozen.RefusedChange"
 UNCONFIRMED_SETTING = "zhangdian.approval.settings.UnconfirmedSettingChange"
-EXCEPTION_VIEWS = (REFUSED_CHANGE, UNCONFIRMED_SETTING)
+TYPE_NOT_ADDABLE = "zhangdian.approval.browser.adding.TypeNotAddable"
+EXCEPTION_VIEWS = (REFUSED_CHANGE, UNCONFIRMED_SETTING, TYPE_NOT_ADDABLE)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,14 @@ EXPECTED = (
         "GET",
         "zope2.Public",
         "the page of a signing record written without the four-eyes confirmation: the reason",
+    ),
+    Expected(
+        "view",
+        "index.html",
+        TYPE_NOT_ADDABLE,
+        "GET",
+        "zope2.Public",
+        "the page of an add form of a type the user may not add: it shows only the reason",
     ),
     Expected("view", "flowchart.svg", MATTER, "GET", "zope2.View", "a published flowchart"),
     Expected(

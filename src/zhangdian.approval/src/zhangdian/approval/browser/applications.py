@@ -22,6 +22,7 @@ from zhangdian.approval.casework.public import application_for_holder
 from zhangdian.approval.casework.public import public_url
 from zhangdian.approval.casework.queue import applications_for_queue
 from zhangdian.approval.casework.queue import approver_statistics
+from zhangdian.approval.casework.verification import verify_url
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.documents.decision_document import TITLES
 from zhangdian.approval.errors import BadInput
@@ -293,8 +294,15 @@ class ApplicationStatusView(BrowserView):
             return None
 
     def asked(self):
-        """True when the form was submitted."""
-        return bool(self.request.form.get("number") or self.request.form.get("code"))
+        """True when both were given (a number alone, as older QR codes carry, only fills in)."""
+        return all(holder_key(self.request))
+
+    def verify_link(self):
+        """The verification address of the looked-up decision (what its QR code encodes)."""
+        application = application_for_holder(*holder_key(self.request))
+        if application is None or application.decision is None:
+            return None
+        return verify_url(application, application.decision)
 
     def verification(self, status):
         """The signature check of the decision the holder looked up (signer, trust anchor)."""

@@ -4,6 +4,7 @@ from Acquisition import aq_inner
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
 from plone.protect.utils import addTokenToUrl
+from Products.CMFCore.interfaces import IFolderish
 from zhangdian.approval import _
 from zhangdian.approval.casework.decisions import BUREAU_NAME
 from zhangdian.approval.content.approver_roster import IApproverRoster
@@ -95,7 +96,8 @@ class ObjectActionsViewlet(ViewletBase):
                 )
         if api.user.has_permission("Modify portal content", obj=context):
             self.edit_url = f"{context.absolute_url()}/edit"
-        if hasattr(context, "allowedContentTypes"):
+        # An item acquires its folder's allowedContentTypes: its ++add++ links would be 404s.
+        if IFolderish.providedBy(context):
             self.adds = [
                 {
                     "id": fti.getId(),

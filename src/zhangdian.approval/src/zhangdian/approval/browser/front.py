@@ -5,7 +5,9 @@ from zhangdian.approval import _
 from zhangdian.approval.browser.bureau import CONTACT
 from zhangdian.approval.casework.decisions import BUREAU_NAME
 from zhangdian.approval.casework.figures import month_figures
+from zhangdian.approval.casework.lookup_limit import limited_lookup
 from zhangdian.approval.casework.public import published_matters
+from zhangdian.approval.casework.verification import decided_application
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.content.matter_category import IMatterCategory
 from zhangdian.approval.errors import ApprovalError
@@ -14,6 +16,14 @@ from zhangdian.approval.setuphandlers import APPLICATIONS_ID
 from zhangdian.approval.setuphandlers import MATTER_LIST_ID
 from zhangdian.approval.signing.public_verify import MAX_PDF
 from zhangdian.approval.signing.public_verify import verify_decision
+
+import hashlib
+
+
+DECISION_TITLES = {
+    "approved": _("decision_approved", default="Approved"),
+    "refused": _("decision_refused", default="Refused"),
+}
 
 
 class FrontPage(BrowserView):
@@ -67,29 +77,71 @@ class FrontPage(BrowserView):
 
 
 class VerifyDecisionView(BrowserView):
-    """Anyone uploads a decision PDF, or gives number and query code, and sees what it proves."""
+    """Anyone uploads a decision PDF, or opens its QR code, and sees what it proves."""
 
     result = None
     refusal = None
+    application = None
 
-    # The holder's number and query code are checked on the status lookup, which limits
-    # guesses; this page takes the PDF itself, which proves nothing about other cases.
     def __call__(self):
         upload = self.request.form.get("file")
-        if self.request.method == "POST" and hasattr(upload, "read"):
-            try:
-                data = upload.read(MAX_PDF + 1)
-                if len(data) > MAX_PDF:
-                    raise BadInput(
-                        _("error_verify_too_large", default="The file is larger than 10 MiB."),
-                        code="too_large",
-                        status=413,
-                    )
-                self.result = verify_decision(data)
-            except ApprovalError as refused:
-                self.refusal = refused.translated(self.request)
-                self.request.response.setStatus(refused.status)
+        try:
+            if self.request.method == "POST" and hasattr(upload, "read"):
+                self.result = verify_decision(self._read(upload))
+            elif self.scanned():
+                self._verify_scanned()
+        except ApprovalError as refused:
+            self.refusal = refused.translated(self.request)
+            self.request.response.setStatus(refused.status)
+            for name, value in getattr(refused, "headers", {}).items():
+                self.request.response.setHeader(name, value)
         return self.index()
+
+    def _read(self, upload):
+        data = upload.read(MAX_PDF + 1)
+        if len(data) > MAX_PDF:
+            raise BadInput(
+                _("error_verify_too_large", default="The file is larger than 10 MiB."),
+                code="too_large",
+                status=413,
+            )
+        return data
+
+    def scanned(self):
+        """The (number, token) of a QR code's address; None when the page was opened plainly."""
+        form = self.request.form
+        number, token = str(form.get("number") or "").strip(), str(form.get("token") or "")
+        return (number.upper()[:40], token.strip().lower()[:64]) if number or token else None
+
+    def _verify_scanned(self):
+        """The stored decision the QR names, checked; a wrong token counts as a failed lookup."""
+        number, token = self.scanned()
+        self.application = limited_lookup(self.request, decided_application, number, token)
+        if self.application is None:
+            raise BadInput(
+                _(
+                    "error_verify_token",
+                    default="This verification code matches no decision of the bureau: the QR "
+                    "code is damaged or has been altered. Upload the decision PDF to check it.",
+                ),
+                code="unknown_token",
+                status=404,
+            )
+        self.result = verify_decision(self.application.decision_document.data)
+
+    def decision(self):
+        """What the record says of the scanned decision: number, matter, outcome, date, state."""
+        application = self.application
+        if application is None:
+            return None
+        matter = application.matter_object()
+        return {
+            "number": application.number,
+            "matter": matter.title if matter else application.matter,
+            "decision": DECISION_TITLES.get(application.decision, application.decision),
+            "decided_on": bureau_day(application.decided_at).isoformat(),
+            "sha256": hashlib.sha256(application.decision_document.data).hexdigest(),
+        }
 
     def signer(self):
         """The signer's certificate subject, if the PDF names one."""

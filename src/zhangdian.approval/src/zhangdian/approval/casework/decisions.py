@@ -3,8 +3,7 @@
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval import _
-from zhangdian.approval.casework.public import STATUS_VIEW
-from zhangdian.approval.casework.public import public_url
+from zhangdian.approval.casework.verification import verify_url
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.documents.decision_document import DecisionData
 from zhangdian.approval.rules.application import checklist_problems
@@ -37,7 +36,7 @@ def decision_data(application, decision, reason, approver, at=None):
         reason=reason or "",
         decided_on=bureau_day(at),
         approver_name=approver_name(approver),
-        verify_url=public_url(STATUS_VIEW, application),
+        verify_url=verify_url(application, decision),
         query_code=application.query_code,
     )
 

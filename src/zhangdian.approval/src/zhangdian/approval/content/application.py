@@ -20,6 +20,8 @@ from zhangdian.approval.casework.numbering import allocate_number
 from zhangdian.approval.content.matter import CodeDeserializer
 from zhangdian.approval.rules.identifiers import InvalidIdentifier
 from zhangdian.approval.rules.identifiers import check_applicant_identifier
+from zhangdian.approval.rules.materials import MATERIAL_FILE_HELP
+from zhangdian.approval.rules.materials import check_material_file
 from zope import schema
 from zope.component import adapter
 from zope.interface import Invalid
@@ -119,8 +121,9 @@ class IApplication(model.Schema):
     matter = ApplicationMatterField(
         title=_("label_application_matter", default="Matter (code)"),
         description=_(
-            "help_application_matter",
-            default="The code of the matter on the published list, e.g. XK-JM-001.",
+            # A code on the demo list (食品经营许可（新办）); the old example matched none.
+            "help_application_matter_code",
+            default="The code of the matter on the published list, e.g. XK-JMSS-001.",
         ),
     )
 
@@ -234,7 +237,11 @@ class ISubmittedMaterial(model.Schema):
         vocabulary="zhangdian.approval.application_materials",
     )
 
-    file = NamedBlobFile(title=_("label_submitted_file", default="File"))
+    file = NamedBlobFile(
+        title=_("label_submitted_file", default="File"),
+        description=MATERIAL_FILE_HELP,
+        constraint=check_material_file,
+    )
 
 
 @implementer(IApplication)

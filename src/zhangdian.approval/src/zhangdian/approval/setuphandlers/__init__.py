@@ -5,6 +5,9 @@ from plone.dexterity.utils import createContentInContainer
 from Products.CMFPlone.interfaces import INonInstallable
 from zhangdian.approval.accounts.plugin import install_plugin
 from zhangdian.approval.accounts.plugin import uninstall_plugin
+from zhangdian.approval.casework.verification import SECRET_KEY
+from zhangdian.approval.casework.verification import ensure_secret
+from zope.annotation.interfaces import IAnnotations
 from zope.interface import implementer
 
 
@@ -46,11 +49,12 @@ def show_front_page(portal):
 
 
 def post_install(context):
-    """Create the matter list, the roster and applications folder; throttle logins; front page."""
+    """Create the matter list, roster, applications folder, QR secret; throttle logins; front."""
     portal = api.portal.get()
     install_plugin(portal)
     create_applications_folder(portal)
     show_front_page(portal)
+    ensure_secret(portal)
     if ROSTER_ID not in portal:
         createContentInContainer(
             portal,
@@ -85,3 +89,24 @@ def uninstall(context):
             # Decided applications are frozen for everyone, so the permission-checked
             # delete would refuse; removing the add-on is the one place that may.
             portal._delObject(folder_id, suppress_events=False)
+    forget_roles_and_permissions(portal)
+    IAnnotations(portal).pop(SECRET_KEY, None)
+
+
+# The roles the default profile's rolemap.xml declares.
+OUR_ROLES = ("ApprovalAdministrator", "Auditor", "Supervisor", "IndependentApprover")
+OUR_PERMISSIONS = "zhangdian.approval: "
+
+
+def forget_roles_and_permissions(portal):
+    """Our roles gone (with whoever held them) and our permissions as if never set here."""
+    for permission in portal.ac_inherited_permissions(1):
+        if permission[0].startswith(OUR_PERMISSIONS):
+            portal.manage_permission(permission[0], roles=[], acquire=1)
+    defined = [role for role in OUR_ROLES if role in portal.__ac_roles__]
+    if defined:
+        portal._delRoles(defined)
+    role_manager = getattr(portal.acl_users, "portal_role_manager", None)
+    known = set(role_manager.listRoleIds()) if role_manager is not None else set()
+    for role in known.intersection(OUR_ROLES):
+        role_manager.removeRole(role)

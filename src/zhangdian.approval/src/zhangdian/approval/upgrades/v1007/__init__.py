@@ -1,0 +1,1 @@
+"""Upgrade steps to profile version 1007, one module per topic."""
