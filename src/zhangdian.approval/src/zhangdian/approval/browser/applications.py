@@ -9,10 +9,14 @@ from urllib.parse import urlencode
 from zExceptions import BadRequest
 from zExceptions import NotFound
 from zhangdian.approval import _
+from zhangdian.approval.accounts.names import person_label
+from zhangdian.approval.audit.actions import action_title
 from zhangdian.approval.audit.journal import record_oversight_read
 from zhangdian.approval.body import bad_field
 from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
+from zhangdian.approval.browser.dates import bureau_date
+from zhangdian.approval.browser.dates import bureau_time
 from zhangdian.approval.casework.decisions import DECISIONS
 from zhangdian.approval.casework.lookup_limit import TooManyLookups
 from zhangdian.approval.casework.lookup_limit import limited_holder
@@ -67,6 +71,18 @@ class ApplicationView(BrowserView):
     def matter(self):
         """The matter applied for."""
         return self.context.matter_object()
+
+    def decided_at(self):
+        """When the case was decided, in Beijing time."""
+        return bureau_time(self.context.decided_at)
+
+    def decided_by(self):
+        """Who decided the case, by name and id."""
+        return person_label(self.context.decided_by)
+
+    def day(self, value):
+        """A day or moment as its Beijing date."""
+        return bureau_date(value)
 
     def decision_document_url(self):
         """The address the decision PDF is downloaded from."""
@@ -161,9 +177,9 @@ class ApplicationView(BrowserView):
         history = workflow.getInfoFor(self.context, "review_history", []) or []
         return [
             {
-                "action": entry.get("action"),
-                "actor": entry.get("actor"),
-                "time": entry.get("time").strftime("%Y-%m-%d %H:%M") if entry.get("time") else "",
+                "action": action_title(f"application.{entry['action']}"),
+                "actor": person_label(entry.get("actor")),
+                "time": bureau_time(entry.get("time")),
                 "comments": entry.get("comments"),
             }
             for entry in history
@@ -185,7 +201,7 @@ def application_row(application):
         "applicant": application.applicant_name,
         "state": state,
         "state_title": workflow.getTitleForStateOnType(state, "Application"),
-        "due": application.due_date.isoformat() if application.due_date else "",
+        "due": bureau_date(application.due_date),
         "deadline": status,
         "css": deadline_css(status),
     }
@@ -263,7 +279,7 @@ class ApprovalQueueView(PagedRows, BrowserView):
 
     def today(self):
         """The bureau's calendar day."""
-        return bureau_day().isoformat()
+        return bureau_date(bureau_day())
 
 
 def holder_key(request):
