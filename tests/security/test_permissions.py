@@ -116,6 +116,9 @@ EXPECTED = (
     ),
     Expected("view", "sign-decision", APPLICATION, "POST", "zhangdian.approval.application.decide"),
     Expected(
+        "view", "review-checklist", APPLICATION, "POST", "zhangdian.approval.application.decide"
+    ),
+    Expected(
         "view",
         "decision-document",
         SITE,
@@ -179,6 +182,7 @@ EXPECTED = (
         "the public lookup; number and query code are the key",
     ),
     Expected("service", "@approval-queue", SITE, "GET", "zhangdian.approval.queue.view"),
+    Expected("service", "@desk", SITE, "GET", "zhangdian.approval.queue.view"),
     Expected("service", "@audit-journal", SITE, "GET", "zhangdian.approval.audit.view"),
     Expected(
         "service",

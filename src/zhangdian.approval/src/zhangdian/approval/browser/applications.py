@@ -319,6 +319,26 @@ class ApprovalQueueView(PagedRows, BrowserView):
         stats["on_time_percent"] = f"{rate * 100:.1f} %" if rate is not None else "—"
         return stats
 
+    def due_soon(self):
+        """Rows of the cases in the queue that are overdue or due soon, most pressing first."""
+        return [
+            application_row(application)
+            for application in self.applications()
+            if deadline_status(application) in ("overdue", "due_soon")
+        ]
+
+    def desk(self):
+        """What 我的待办 shows, as data: cases per state, today's figures, what is due soon."""
+        counts = dict.fromkeys(OPEN_STATES, 0)
+        for application in self.applications():
+            counts[api.content.get_state(application)] += 1
+        return {
+            "authorized": self.authorized(),
+            "counts": counts,
+            "statistics": approver_statistics(self.userid()),
+            "due_soon": self.due_soon(),
+        }
+
     def today(self):
         """The bureau's calendar day."""
         return bureau_date(bureau_day())

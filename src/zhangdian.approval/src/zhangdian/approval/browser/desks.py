@@ -302,6 +302,19 @@ class WorkbenchView(Desk):
         """Open cases nobody may act on now."""
         return [application_row(application) for application in stranded_cases()]
 
+    def desk(self):
+        """What 工作台 shows, as data."""
+        return {
+            "roster": self.roster(),
+            "renewals": self.renewals(),
+            "lapsed": self.lapsed(),
+            "calendar": self.calendar(),
+            "calendar_warning": self.calendar_warning(),
+            "stranded": self.stranded(),
+            "spot_checks_due": [row for row in self.spot_checks() if row["due"]],
+            "callbacks": self.callbacks(),
+        }
+
 
 class SupervisionDeskView(Desk):
     """监督台: overdue cases, spot checks and findings, complaints, the journal, the assessment."""
@@ -319,6 +332,23 @@ class SupervisionDeskView(Desk):
     def complaints(self):
         """Call-backs in which the applicant complained."""
         return [row for row in self.callbacks() if row["complaint"]]
+
+    def findings(self):
+        """The problem findings of every spot check, with the check they belong to."""
+        return [
+            {"spot_check": row["title"], "quarter": row["quarter"], **problem}
+            for row in self.spot_checks()
+            for problem in row["problems"]
+        ]
+
+    def desk(self):
+        """What 监督台 shows, as data."""
+        return {
+            "overdue": self.overdue(),
+            "findings": self.findings(),
+            "complaints": self.complaints(),
+            "spot_checks": self.spot_checks(),
+        }
 
     def journal_entries(self, count=10):
         """The newest journal entries, as people read them."""
