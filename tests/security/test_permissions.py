@@ -120,6 +120,25 @@ EXPECTED = (
     ),
     Expected(
         "view",
+        "manifest.webmanifest",
+        SITE,
+        "GET",
+        "zope.Public",
+        "the web app's manifest: names and icons, no data",
+    ),
+    Expected(
+        "view",
+        "service-worker.js",
+        SITE,
+        "GET",
+        "zope.Public",
+        "the service worker script: caches the shell only",
+    ),
+    Expected(
+        "view", "offline", SITE, "GET", "zope.Public", "the static offline page, no data"
+    ),
+    Expected(
+        "view",
         "decision-document",
         SITE,
         "GET",
