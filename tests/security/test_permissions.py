@@ -134,9 +134,7 @@ EXPECTED = (
         "zope.Public",
         "the service worker script: caches the shell only",
     ),
-    Expected(
-        "view", "offline", SITE, "GET", "zope.Public", "the static offline page, no data"
-    ),
+    Expected("view", "offline", SITE, "GET", "zope.Public", "the static offline page, no data"),
     Expected(
         "view",
         "decision-document",
