@@ -29,22 +29,23 @@ def _moment(value):
     return value.astimezone(BUREAU_TIMEZONE)
 
 
-def bureau_time(value):
-    """A moment as `2026-12-02 14:05` in Beijing time; "" for none."""
+def _shown(value, moment_format):
+    """`value` in Beijing time by `moment_format`; a day always as a day; "" for none."""
     if value in (None, ""):
         return ""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value.strftime(DATE_FORMAT)
-    return _moment(value).strftime(TIME_FORMAT)
+    return _moment(value).strftime(moment_format)
+
+
+def bureau_time(value):
+    """A moment as `2026-12-02 14:05` in Beijing time (a day as `2026-12-02`); "" for none."""
+    return _shown(value, TIME_FORMAT)
 
 
 def bureau_date(value):
     """A day (or the Beijing day of a moment) as `2026-12-02`; "" for none."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value.strftime(DATE_FORMAT)
-    return _moment(value).strftime(DATE_FORMAT)
+    return _shown(value, DATE_FORMAT)
 
 
 class FullYearDateWidget(DateWidget):
