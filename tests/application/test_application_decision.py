@@ -245,13 +245,29 @@ class TestDecisionPage:
         assert page.status_code == 200
         assert 'id="zd-decision"' in page.text
         assert "decision-signing.js" in page.text
-        assert "PAdES-B-B" in page.text
+        form = page.text.split('id="zd-decision"', 1)[1].split("</section>", 1)[0]
+        # Plain words for the approver: the signature level is for the verification page.
+        assert "PAdES" not in form
+        assert 'id="decision-pin"' in form
         token = re.search(r'name="_authenticator"[^>]*value="(\w+)"', page.text).group(1)
         wrong = browser.post(
             f"{accepted}/@@sign-decision",
-            data={"transition": "approve", "reason": "", "pin": "000000", "_authenticator": token},
+            data={
+                "transition": "approve",
+                "reason": "材料齐全，准予许可。",
+                "pin": "000000",
+                "_authenticator": token,
+            },
         )
         assert wrong.status_code == 200
+        # The page comes back with the message at the top of the form and what was typed.
+        form = wrong.text.split('id="zd-decision"', 1)[1].split("</section>", 1)[0]
+        assert 'id="zd-decision-errors"' in form
+        assert ">材料齐全，准予许可。</textarea>" in form
+        assert re.search(
+            r'value="approve"\s+checked="checked"|checked="checked"[^>]*value="approve"', form
+        )
+        assert 'value="000000"' not in form
         assert state_of(browser, accepted) == "accepted"
         done = browser.post(
             f"{accepted}/@@sign-decision",

@@ -26,7 +26,8 @@ def accepted_without_agent(functional_portal, functional_granted, tokens, user_r
     return submitted_and_accepted(functional_portal, user_request)
 
 
-@pytest.mark.parametrize(("width", "language"), [("phone", "zh-CN"), ("desktop", "en")])
+# A phone is not offered the USB key (it needs the helper on a PC): the fault is a PC's.
+@pytest.mark.parametrize(("width", "language"), [("desktop", "zh-CN"), ("desktop", "en")])
 def test_agent_not_running_is_said_and_nothing_is_decided(
     visitor, accepted_without_agent, user_request, width, language
 ):

@@ -194,7 +194,7 @@ class TestDesks:
         assert "超期办结" in html
         complaints = html.split('id="desk-complaints"', 1)[1].split("</section>", 1)[0]
         assert "回访：超期办结" in complaints
-        assert "spotcheck.problem" in html
+        assert 'data-action="spotcheck.problem"' in html
         assert {"desk-journal-link", "desk-assessment-link"} <= ids(html, "desk-")
         # Only the supervisor records call-backs; the auditor reads them.
         assert ("desk-add-callback" in ids(html, "desk-")) == (userid == "supervisor")

@@ -125,6 +125,26 @@ EXPECTED = (
     ),
     Expected("view", "sign-decision", APPLICATION, "POST", "zhangdian.approval.application.decide"),
     Expected(
+        "view", "review-checklist", APPLICATION, "POST", "zhangdian.approval.application.decide"
+    ),
+    Expected(
+        "view",
+        "manifest.webmanifest",
+        SITE,
+        "GET",
+        "zope.Public",
+        "the web app's manifest: names and icons, no data",
+    ),
+    Expected(
+        "view",
+        "service-worker.js",
+        SITE,
+        "GET",
+        "zope.Public",
+        "the service worker script: caches the shell only",
+    ),
+    Expected("view", "offline", SITE, "GET", "zope.Public", "the static offline page, no data"),
+    Expected(
         "view",
         "decision-document",
         SITE,
@@ -188,6 +208,7 @@ EXPECTED = (
         "the public lookup; number and query code are the key",
     ),
     Expected("service", "@approval-queue", SITE, "GET", "zhangdian.approval.queue.view"),
+    Expected("service", "@desk", SITE, "GET", "zhangdian.approval.queue.view"),
     Expected("service", "@audit-journal", SITE, "GET", "zhangdian.approval.audit.view"),
     Expected(
         "service",

@@ -9,10 +9,14 @@ from urllib.parse import urlencode
 from zExceptions import BadRequest
 from zExceptions import NotFound
 from zhangdian.approval import _
+from zhangdian.approval.accounts.names import person_label
+from zhangdian.approval.audit.actions import action_title
 from zhangdian.approval.audit.journal import record_oversight_read
 from zhangdian.approval.body import bad_field
 from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
+from zhangdian.approval.browser.dates import bureau_date
+from zhangdian.approval.browser.dates import bureau_time
 from zhangdian.approval.casework.decisions import DECISIONS
 from zhangdian.approval.casework.lookup_limit import TooManyLookups
 from zhangdian.approval.casework.lookup_limit import limited_holder
@@ -24,18 +28,25 @@ from zhangdian.approval.casework.queue import applications_for_queue
 from zhangdian.approval.casework.queue import approver_statistics
 from zhangdian.approval.casework.verification import verify_url
 from zhangdian.approval.clock import bureau_day
+from zhangdian.approval.content.application import REVIEW_FIELDS
+from zhangdian.approval.content.application import IApplication
 from zhangdian.approval.documents.decision_document import TITLES
 from zhangdian.approval.errors import BadInput
 from zhangdian.approval.roster.queries import is_authorized_somewhere
 from zhangdian.approval.rules.application import OPEN_STATES
 from zhangdian.approval.rules.application import checklist_problems
+from zhangdian.approval.rules.application import may_act
 from zhangdian.approval.rules.deadlines import deadline_status
 from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.signing.decision import sign_with_server_token
 from zhangdian.approval.signing.public_verify import verify_decision
 from zhangdian.approval.signing.routes import is_offered
+from zope.component import getMultiAdapter
+from zope.event import notify
 from zope.i18n import translate
+from zope.lifecycleevent import Attributes
+from zope.lifecycleevent import ObjectModifiedEvent
 
 import transaction
 
@@ -69,6 +80,18 @@ class ApplicationView(BrowserView):
         """The matter applied for."""
         return self.context.matter_object()
 
+    def decided_at(self):
+        """When the case was decided, in Beijing time."""
+        return bureau_time(self.context.decided_at)
+
+    def decided_by(self):
+        """Who decided the case, by name and id."""
+        return person_label(self.context.decided_by)
+
+    def day(self, value):
+        """A day or moment as its Beijing date."""
+        return bureau_date(value)
+
     def decision_document_url(self):
         """The address the decision PDF is downloaded from."""
         return public_url(DOCUMENT_VIEW, self.context, with_code=True)
@@ -80,24 +103,27 @@ class ApplicationView(BrowserView):
 
     def materials(self):
         """The submitted files, each with the line of the materials table it answers."""
-        return [
-            {
-                "material": item.material,
-                "url": f"{item.absolute_url()}/@@download/file",
-                "filename": item.file.filename if item.file else "",
-                "size_kb": round(item.file.getSize() / 1024, 1) if item.file else 0,
-            }
-            for item in self.context.objectValues()
-        ]
+        return [material_file(item) for item in self.context.objectValues()]
 
     def checklist(self):
-        """Each required material and confirmation, ticked or not."""
+        """Each required material, ticked or not, with the files handed in for it beside it."""
         matter = self.matter()
         checked = set(self.context.checked_materials or ())
+        files = self.materials()
         rows = [
-            {"label": row["name"], "done": row["name"] in checked, "required": row.get("required")}
+            {
+                "label": row["name"],
+                "done": row["name"] in checked,
+                "required": row.get("required"),
+                "files": [item for item in files if item["material"] == row["name"]],
+            }
             for row in (matter.materials or [] if matter else [])
         ]
+        named = {row["label"] for row in rows}
+        others = [item for item in files if item["material"] not in named]
+        if others:
+            # Files that answer no line of the table (the matter's table changed since).
+            rows.append({"label": None, "done": None, "required": False, "files": others})
         return rows
 
     def checklist_problems(self):
@@ -125,13 +151,28 @@ class ApplicationView(BrowserView):
         ]
 
     def signing(self):
-        """How this portal signs: agent address, server token offered, PAdES level."""
+        """How this approver can sign here: agent address, the routes they have, a timestamp."""
+        bound = self._bound_certificate()
         return {
             "agent_url": signing_setting("agent_url"),
-            "agent": is_offered("agent"),
-            "server": is_offered("server"),
-            "level": "PAdES-B-T" if signing_setting("timestamp_url") else "PAdES-B-B",
+            "agent": bound and is_offered("agent"),
+            "server": bound and is_offered("server"),
+            "bound": bound,
+            "timestamped": bool(signing_setting("timestamp_url")),
         }
+
+    def _bound_certificate(self):
+        """True when the authorisation the user decides under has a signing certificate bound."""
+        verdict = may_act(api.user.get_current().getId(), self.context)
+        authorization = verdict.authorization
+        return bool(authorization is not None and authorization.certificate_fingerprint)
+
+    # Set by SignDecisionForm when a decision was refused: the page is shown again with them.
+    decision_errors = ()
+
+    def typed(self, name):
+        """What the user typed into field `name` of the decision form (kept after an error)."""
+        return str(self.request.form.get(name, "") or "") if self.decision_errors else ""
 
     def signature(self):
         """The recorded signature of a decided application, or None."""
@@ -162,14 +203,31 @@ class ApplicationView(BrowserView):
         history = workflow.getInfoFor(self.context, "review_history", []) or []
         return [
             {
-                "action": entry.get("action"),
-                "actor": entry.get("actor"),
-                "time": entry.get("time").strftime("%Y-%m-%d %H:%M") if entry.get("time") else "",
+                "action": action_title(f"application.{entry['action']}"),
+                "actor": person_label(entry.get("actor")),
+                "time": bureau_time(entry.get("time")),
                 "comments": entry.get("comments"),
             }
             for entry in history
             if entry.get("action")
         ]
+
+
+def material_file(item):
+    """A submitted file: its line, download and preview addresses, and how it can be previewed."""
+    blob = item.file
+    content_type = (blob.contentType or "") if blob else ""
+    preview = "pdf" if content_type == "application/pdf" else None
+    if content_type in ("image/png", "image/jpeg", "image/gif", "image/webp"):
+        preview = "image"
+    return {
+        "material": item.material,
+        "url": f"{item.absolute_url()}/@@download/file",
+        "inline_url": f"{item.absolute_url()}/@@display-file/file",
+        "preview": preview,
+        "filename": blob.filename if blob else "",
+        "size_kb": round(blob.getSize() / 1024, 1) if blob else 0,
+    }
 
 
 def application_row(application):
@@ -186,7 +244,7 @@ def application_row(application):
         "applicant": application.applicant_name,
         "state": state,
         "state_title": workflow.getTitleForStateOnType(state, "Application"),
-        "due": application.due_date.isoformat() if application.due_date else "",
+        "due": bureau_date(application.due_date),
         "deadline": status,
         "css": deadline_css(status),
     }
@@ -262,9 +320,29 @@ class ApprovalQueueView(PagedRows, BrowserView):
         stats["on_time_percent"] = f"{rate * 100:.1f} %" if rate is not None else "—"
         return stats
 
+    def due_soon(self):
+        """Rows of the cases in the queue that are overdue or due soon, most pressing first."""
+        return [
+            application_row(application)
+            for application in self.applications()
+            if deadline_status(application) in ("overdue", "due_soon")
+        ]
+
+    def desk(self):
+        """What 我的待办 shows, as data: cases per state, today's figures, what is due soon."""
+        counts = dict.fromkeys(OPEN_STATES, 0)
+        for application in self.applications():
+            counts[api.content.get_state(application)] += 1
+        return {
+            "authorized": self.authorized(),
+            "counts": counts,
+            "statistics": approver_statistics(self.userid()),
+            "due_soon": self.due_soon(),
+        }
+
     def today(self):
         """The bureau's calendar day."""
-        return bureau_day().isoformat()
+        return bureau_date(bureau_day())
 
 
 def holder_key(request):
@@ -358,11 +436,11 @@ class SignDecisionForm(BrowserView):
                     raise bad_field(name)
             sign_with_server_token(self.context, *values, commit=True)
         except (SignatureRefused, BadInput) as refused:
-            # The page is answered with a redirect, so the publisher would commit: doom it.
+            # Nothing of the attempt may be committed; the page comes back with what was typed.
             transaction.doom()
-            for message in refused.messages:
-                api.portal.show_message(translate(message, context=request), request, "error")
-            return request.response.redirect(f"{url}#zd-decision")
+            page = getMultiAdapter((self.context, request), name="view")
+            page.decision_errors = [translate(m, context=request) for m in refused.messages]
+            return page()
         api.portal.show_message(
             translate(
                 _("msg_decision_signed", default="The decision was signed and recorded."),
@@ -402,3 +480,43 @@ class ApplicationsListingView(PagedRows, BrowserView):
         return bool(
             api.user.has_permission("zhangdian.approval: Add Application", obj=self.context)
         )
+
+
+class ReviewChecklistForm(BrowserView):
+    """POST from the review screen: the accepting approver ticks the checklist beside the files."""
+
+    def __call__(self):
+        request = self.request
+        if request.method != "POST":
+            raise BadRequest("POST only")
+        checkCSRF(request)
+        application = self.context
+        verdict = may_act(api.user.get_current().getId(), application)
+        url = f"{application.absolute_url()}#zd-checklist"
+        if api.content.get_state(application) != "accepted" or not verdict.allowed:
+            message = verdict.message if not verdict.allowed else REVIEW_CLOSED
+            api.portal.show_message(translate(message, context=request), request, "error")
+            return request.response.redirect(url)
+        matter = application.matter_object()
+        names = [row["name"] for row in (matter.materials or [] if matter else [])]
+        ticked = request.form.get("checked_materials", [])
+        ticked = [ticked] if isinstance(ticked, str) else list(ticked)
+        application.checked_materials = [name for name in names if name in ticked]
+        application.legal_basis_confirmed = bool(request.form.get("legal_basis_confirmed"))
+        application.conditions_confirmed = bool(request.form.get("conditions_confirmed"))
+        notify(ObjectModifiedEvent(application, Attributes(IApplication, *REVIEW_FIELDS)))
+        application.reindexObject()
+        api.portal.show_message(
+            translate(
+                _("msg_checklist_saved", default="The review checklist was saved."),
+                context=request,
+            ),
+            request,
+        )
+        return request.response.redirect(url)
+
+
+REVIEW_CLOSED = _(
+    "refuse_checklist_closed",
+    default="The checklist can be ticked only while the case is accepted and being reviewed.",
+)

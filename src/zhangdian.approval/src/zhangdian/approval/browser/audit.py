@@ -6,13 +6,15 @@ from plone.protect import CheckAuthenticator as checkCSRF
 from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
 from zhangdian.approval import _
+from zhangdian.approval.accounts.names import person_label
+from zhangdian.approval.audit.actions import action_title
 from zhangdian.approval.audit.evidence import evidence_bundle
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.audit.journal import record_oversight_read
 from zhangdian.approval.audit.journal import verify_journal
 from zhangdian.approval.body import is_utf8
 from zhangdian.approval.body import whole_number
-from zhangdian.approval.casework.decisions import approver_name
+from zhangdian.approval.browser.dates import bureau_time
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.errors import BadInput
 from zhangdian.approval.roster.grades import FAILING_GRADES
@@ -38,6 +40,24 @@ def requested_year(request):
     return year or bureau_day().year
 
 
+def journal_row(entry):
+    """One journal entry for people: Beijing time, the actor's name and id, the action's title."""
+    return {
+        **entry,
+        "at": bureau_time(entry["at"]),
+        "actor": person_label(entry["actor"]),
+        "action_id": entry["action"],
+        "action": action_title(entry["action"]),
+    }
+
+
+def newest_journal_entries(count):
+    """The newest `count` journal entries as rows, newest first."""
+    log = journal()
+    keys = range(log.length, max(log.length - count, 0), -1)
+    return [journal_row(log.entries[key]) for key in keys if key in log.entries]
+
+
 class AuditJournalView(BrowserView):
     """Recomputes the chain on request (`?verify=1`) and lists the newest entries."""
 
@@ -47,9 +67,7 @@ class AuditJournalView(BrowserView):
 
     def entries(self):
         """The newest PAGE_SIZE entries, newest first."""
-        log = journal()
-        keys = range(log.length, max(log.length - PAGE_SIZE, 0), -1)
-        return [log.entries[key] for key in keys if key in log.entries]
+        return newest_journal_entries(PAGE_SIZE)
 
     def total(self):
         """How many entries the journal holds."""
@@ -90,9 +108,19 @@ class AnnualAssessmentView(BrowserView):
     def bars(self):
         """The on-time rate of each approver as bar widths (percent) for the chart."""
         return [
-            {"approver": row["approver"], "percent": round((row["on_time_rate"] or 0) * 100)}
+            {
+                "approver": row["approver"],
+                "name": person_label(row["approver"]),
+                "percent": round((row["on_time_rate"] or 0) * 100),
+            }
             for row in self.rows()
         ]
+
+    def cell(self, row, key):
+        """One cell of the table: the approver by name and id, a missing figure as a dash."""
+        if key == "approver":
+            return person_label(row[key])
+        return "—" if row[key] is None else row[key]
 
     def can_record_grades(self):
         """True for the working group (who may revoke authorisations)."""
@@ -105,10 +133,7 @@ class AnnualAssessmentView(BrowserView):
 
     def gradable(self):
         """(user id, "name (id)") of the approvers who held an authorisation in the year."""
-        return [
-            (userid, f"{approver_name(userid)} ({userid})")
-            for userid in gradable_approvers(self.year())
-        ]
+        return [(userid, person_label(userid)) for userid in gradable_approvers(self.year())]
 
     def grades(self):
         """(value, title, failing) of the grades the form offers."""

@@ -12,6 +12,9 @@ from Products.statusmessages.interfaces import IStatusMessage
 from z3c.form.interfaces import ActionExecutionError
 from zExceptions import BadRequest
 from zhangdian.approval import _
+from zhangdian.approval.accounts.names import person_name
+from zhangdian.approval.browser.dates import bureau_date
+from zhangdian.approval.browser.dates import bureau_time
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.errors import ApprovalError
 from zhangdian.approval.roster.lifecycle import is_renewed
@@ -42,8 +45,8 @@ class AuthorizationDashboard(BrowserView):
             {
                 "url": authorization.absolute_url(),
                 "renewed": is_renewed(authorization),
-                "approver": self.fullname(authorization.approver),
-                "valid_until": authorization.valid_until.isoformat(),
+                "approver": person_name(authorization.approver),
+                "valid_until": bureau_date(authorization.valid_until),
                 "days_left": (authorization.valid_until - today).days,
             }
             for authorization in expiring_soon()
@@ -52,7 +55,7 @@ class AuthorizationDashboard(BrowserView):
     def without_authorization(self):
         """Approvers who are left without a current authorisation."""
         return [
-            {"userid": userid, "name": self.fullname(userid)}
+            {"userid": userid, "name": person_name(userid)}
             for userid in approvers_without_current_authorization()
         ]
 
@@ -69,17 +72,12 @@ class AuthorizationDashboard(BrowserView):
                 rows.append(
                     {
                         "url": authorization.absolute_url(),
-                        "approver": self.fullname(authorization.approver),
+                        "approver": person_name(authorization.approver),
                         "userid": authorization.approver,
                         "reason": reason,
                     }
                 )
         return rows
-
-    def fullname(self, userid):
-        """The approver's full name, or the user id."""
-        user = api.user.get(userid=userid)
-        return (user.getProperty("fullname") if user else "") or userid
 
 
 class StatusModifyWithReason(ContentStatusModifyView):
@@ -176,5 +174,5 @@ def not_counting_because(authorization):
 
 
 def _when(moment):
-    """A certificate time as the bureau reads it (UTC, to the minute)."""
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+    """A certificate time as the bureau reads it (Beijing time, to the minute)."""
+    return bureau_time(moment) if moment else "—"

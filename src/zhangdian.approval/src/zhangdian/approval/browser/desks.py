@@ -13,9 +13,10 @@ from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from urllib.parse import urlsplit
 from zhangdian.approval import _
-from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.accounts.names import person_name
 from zhangdian.approval.browser.applications import application_row
-from zhangdian.approval.casework.decisions import approver_name
+from zhangdian.approval.browser.audit import newest_journal_entries
+from zhangdian.approval.browser.dates import bureau_date
 from zhangdian.approval.casework.stranded import stranded_cases
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.roster.lifecycle import is_renewed
@@ -138,8 +139,7 @@ class StaffMenuViewlet(ViewletBase):
 
     def fullname(self):
         """The user's full name, else their id."""
-        user = api.user.get_current()
-        return user.getProperty("fullname") or user.getId()
+        return person_name(api.user.get_current().getId())
 
     def logout_url(self):
         """Plone's log-out address."""
@@ -214,7 +214,7 @@ def oversight_rows(portal_type):
             "application": call.application,
             "rating": f"{call.rating():.2f}",
             "complaint": bool(call.complaint),
-            "day": bureau_day(call.created().asdatetime()).isoformat(),
+            "day": bureau_date(call.created()),
         }
         for call in _find(portal_type="Callback", sort_on="created", sort_order="descending")
     ]
@@ -261,11 +261,11 @@ class WorkbenchView(Desk):
             rows.append(
                 {
                     "url": authorization.absolute_url(),
-                    "name": approver_name(authorization.approver),
+                    "name": person_name(authorization.approver),
                     "scope": "、".join(scope),
                     "state": _state_title(authorization),
-                    "valid_from": authorization.valid_from.isoformat(),
-                    "valid_until": authorization.valid_until.isoformat(),
+                    "valid_from": bureau_date(authorization.valid_from),
+                    "valid_until": bureau_date(authorization.valid_until),
                 }
             )
         return sorted(rows, key=lambda row: (row["name"], row["valid_from"]), reverse=False)
@@ -276,8 +276,8 @@ class WorkbenchView(Desk):
         return [
             {
                 "url": authorization.absolute_url(),
-                "name": approver_name(authorization.approver),
-                "valid_until": authorization.valid_until.isoformat(),
+                "name": person_name(authorization.approver),
+                "valid_until": bureau_date(authorization.valid_until),
                 "days_left": (authorization.valid_until - today).days,
             }
             for authorization in expiring_soon()
@@ -286,7 +286,7 @@ class WorkbenchView(Desk):
 
     def lapsed(self):
         """Names of approvers left without a current authorisation."""
-        return [approver_name(userid) for userid in approvers_without_current_authorization()]
+        return [person_name(userid) for userid in approvers_without_current_authorization()]
 
     def calendar(self):
         """Whether this year's and next year's holidays are entered (deadlines need them)."""
@@ -301,6 +301,19 @@ class WorkbenchView(Desk):
     def stranded(self):
         """Open cases nobody may act on now."""
         return [application_row(application) for application in stranded_cases()]
+
+    def desk(self):
+        """What 工作台 shows, as data."""
+        return {
+            "roster": self.roster(),
+            "renewals": self.renewals(),
+            "lapsed": self.lapsed(),
+            "calendar": self.calendar(),
+            "calendar_warning": self.calendar_warning(),
+            "stranded": self.stranded(),
+            "spot_checks_due": [row for row in self.spot_checks() if row["due"]],
+            "callbacks": self.callbacks(),
+        }
 
 
 class SupervisionDeskView(Desk):
@@ -320,8 +333,23 @@ class SupervisionDeskView(Desk):
         """Call-backs in which the applicant complained."""
         return [row for row in self.callbacks() if row["complaint"]]
 
+    def findings(self):
+        """The problem findings of every spot check, with the check they belong to."""
+        return [
+            {"spot_check": row["title"], "quarter": row["quarter"], **problem}
+            for row in self.spot_checks()
+            for problem in row["problems"]
+        ]
+
+    def desk(self):
+        """What 监督台 shows, as data."""
+        return {
+            "overdue": self.overdue(),
+            "findings": self.findings(),
+            "complaints": self.complaints(),
+            "spot_checks": self.spot_checks(),
+        }
+
     def journal_entries(self, count=10):
-        """The newest journal entries."""
-        log = journal()
-        keys = range(log.length, max(log.length - count, 0), -1)
-        return [log.entries[key] for key in keys if key in log.entries]
+        """The newest journal entries, as people read them."""
+        return newest_journal_entries(count)

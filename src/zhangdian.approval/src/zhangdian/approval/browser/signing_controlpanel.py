@@ -13,6 +13,8 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
 from z3c.form import button
 from zhangdian.approval import _
+from zhangdian.approval.accounts.names import person_label
+from zhangdian.approval.browser.dates import bureau_time
 from zhangdian.approval.errors import ApprovalError
 from zhangdian.approval.settings import SIGNING_PREFIX
 from zhangdian.approval.settings import ISigningSettings
@@ -104,6 +106,14 @@ class SigningControlPanel(ControlPanelFormWrapper):
         else:
             done = _("message_change_withdrawn", default="Proposal withdrawn.")
         messages.add(done, type="info")
+
+    def person(self, userid):
+        """The proposer by name and id."""
+        return person_label(userid)
+
+    def when(self, moment):
+        """A moment in Beijing time."""
+        return bureau_time(moment)
 
     def proposals(self):
         """The pending proposals, with the anchors' fingerprints old → new."""

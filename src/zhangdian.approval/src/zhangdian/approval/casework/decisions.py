@@ -1,8 +1,8 @@
 """Deciding an application: the checks before a decision, the document's data, the stored PDF."""
 
-from plone import api
 from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval import _
+from zhangdian.approval.accounts.names import person_name
 from zhangdian.approval.casework.verification import verify_url
 from zhangdian.approval.clock import bureau_day
 from zhangdian.approval.documents.decision_document import DecisionData
@@ -17,8 +17,7 @@ DECISIONS = {"approve": "approved", "refuse": "refused"}
 
 def approver_name(userid):
     """The approver's full name as printed on the decision, else the user id."""
-    user = api.user.get(userid=userid)
-    return (user.getProperty("fullname") if user else "") or userid
+    return person_name(userid)
 
 
 def decision_data(application, decision, reason, approver, at=None):

@@ -86,3 +86,13 @@
     }
   });
 })();
+
+// A refused decision comes back with its messages at the top of the form: take the eye there.
+(function () {
+  "use strict";
+  const errors = document.getElementById("zd-decision-errors");
+  if (errors) {
+    errors.focus();
+    errors.scrollIntoView({ block: "center" });
+  }
+})();
