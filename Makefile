@@ -131,6 +131,10 @@ signer: install ## Run zhangdian-signer for the demo token of APPROVER (default 
 signer-wheel: $(BIN)/python ## Build the zhangdian.signer wheel for approvers' PCs into dist/
 	$(UV) build --wheel --out-dir dist $(SIGNER)
 
+.PHONY: verifier-wheel
+verifier-wheel: $(BIN)/python ## Build the zhangdian.verify wheel (zhangdian-verify, for outsiders) into dist/
+	$(UV) build --wheel --out-dir dist $(VERIFIER)
+
 .PHONY: expire
 expire: instance ## Expire authorisations past their period and send reminders (safe from cron)
 	$(BIN)/zconsole run instance/etc/zope.conf instance/scripts/expire_authorizations.py
