@@ -3,17 +3,32 @@
 One ZIP with the signed decision PDF, the signature record and the signer's certificate, the
 submitted materials, the application's data and checklist, its workflow history, its journal
 entries and a manifest with the SHA-256 of every file and the journal head at export time.
+For the offline verifier (zhangdian-verify) it also carries the configured bureau and TSA
+anchors (certificates/), the CRLs the signer's certificate names (crls/) and the record of
+the authorisation the decision was taken under (authorization.json).
 """
 
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from io import BytesIO
 from plone import api
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.audit.journal import verify_journal
+from zhangdian.approval.roster.certificates import trust_anchors
 
 import base64
 import hashlib
 import json
+import logging
+import urllib.request
 import zipfile
+
+
+logger = logging.getLogger(__name__)
+# A CRL distribution point that does not answer must not hold up an export for long.
+CRL_TIMEOUT_SECONDS = 5
+# The bureau CA's CRL lists a few thousand certificates at most.
+MAX_CRL = 8 * 1024 * 1024
 
 
 def _json(value):
@@ -77,6 +92,7 @@ def evidence_bundle(application):
             name = (blob.filename or "file").replace("/", "_").replace("\\", "_")
             files[f"materials/{number:02d}-{name}"] = blob.data
     files["journal.json"] = _json(journal_entries_of(application))
+    files.update(validation_files(application))
     check = verify_journal()
     manifest = {
         "application": application.number,
@@ -89,3 +105,82 @@ def evidence_bundle(application):
             bundle.writestr(name, data)
         bundle.writestr("manifest.json", _json(manifest))
     return buffer.getvalue()
+
+
+def validation_files(application):
+    """What the offline verifier needs beside the PDF: anchors, CRLs, the authorisation."""
+    files = {}
+    for setting, prefix in (("trust_anchors", "bureau-ca"), ("timestamp_anchors", "tsa-ca")):
+        for number, anchor in enumerate(trust_anchors(setting), start=1):
+            files[f"certificates/{prefix}-{number}.pem"] = anchor.public_bytes(Encoding.PEM)
+    if not application.signature:
+        return files
+    signer = x509.load_der_x509_certificate(
+        base64.b64decode(application.signature["signer_certificate"])
+    )
+    for number, crl in enumerate(published_crls(signer), start=1):
+        files[f"crls/{number:02d}.crl"] = crl
+    authorization = authorization_record(application)
+    if authorization is not None:
+        files["authorization.json"] = _json(authorization)
+    return files
+
+
+def published_crls(cert):
+    """The CRLs (DER) at the certificate's distribution points; one that fails is left out."""
+    try:
+        points = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    except x509.ExtensionNotFound:
+        return []
+    urls = [
+        name.value
+        for point in points
+        for name in point.full_name or ()
+        if isinstance(name, x509.UniformResourceIdentifier)
+        and name.value.startswith(("http://", "https://"))
+    ]
+    crls = []
+    for url in urls:
+        try:
+            with urllib.request.urlopen(url, timeout=CRL_TIMEOUT_SECONDS) as reply:  # noqa: S310
+                data = reply.read(MAX_CRL + 1)
+            x509.load_der_x509_crl(data)
+        except (OSError, ValueError) as error:
+            logger.warning("CRL at %s not included in the evidence bundle: %s", url, error)
+            continue
+        crls.append(data)
+    return crls
+
+
+def authorization_record(application):
+    """The authorisation the decision was signed under, and its state when it was taken."""
+    uid = (application.signature or {}).get("authorization_uid")
+    brains = api.content.find(UID=uid, unrestricted=True) if uid else []
+    if not brains:
+        return None
+    authorization = brains[0]._unrestrictedGetObject()
+    # Read as stored: review_history through the tool is filtered by the exporter's roles.
+    (chain,) = api.portal.get_tool("portal_workflow").getChainFor(authorization)
+    history = [dict(h) for h in authorization.workflow_history.get(chain, ())]
+    decided_at = application.decided_at
+    states = [
+        h["review_state"]
+        for h in history
+        if decided_at is None or h["time"].asdatetime() <= decided_at
+    ]
+    return {
+        "uid": uid,
+        "approver": authorization.approver,
+        "scope_categories": list(authorization.scope_categories or ()),
+        "scope_matters": list(authorization.scope_matters or ()),
+        "valid_from": _iso(authorization.valid_from),
+        "valid_until": _iso(authorization.valid_until),
+        "certificate_fingerprint": authorization.certificate_fingerprint,
+        "certificate_serial": authorization.certificate_serial,
+        "state_at_decision": states[-1] if states else None,
+        "history": [{**h, "time": h["time"].ISO8601()} for h in history],
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,100 @@
+"""The portal's evidence bundle of a decision signed on SoftHSM2 passes zhangdian-verify.
+
+The portal does not write log/ yet (the transparency log is another branch's part): the test
+adds it with merkle.py and a test log key over the bundle's own journal entries. Once the
+portal writes log/, drop `with_log` here and verify the exported bundle as it is.
+"""
+
+from datetime import UTC
+from datetime import datetime
+from plone.app.testing import login
+from plone.app.testing import logout
+from plone.namedfile.file import NamedBlobFile
+from tests.helpers.approval import act
+from tests.helpers.approval import complete_checklist
+from tests.helpers.approval import decide
+from tests.helpers.bundles import log_key
+from tests.helpers.bundles import public_pem
+from tests.helpers.bundles import read_bundle
+from tests.helpers.bundles import with_log
+from tests.helpers.bundles import write_bundle
+from zhangdian.approval.audit.evidence import evidence_bundle
+from zhangdian.approval.certificates import fingerprint
+from zhangdian.approval.settings import set_signing_setting
+from zhangdian.verify.checks import verify_bundle
+
+import json
+import pytest
+
+
+@pytest.fixture
+def in_march(clock):
+    """The clock at 1 March 2026 before the roster is made, so its grants precede decisions."""
+    clock("2026-03-01")
+
+
+@pytest.fixture
+def export(in_march, portal, keys, submit, clock, tsa_url):
+    """Approve an application with a timestamped signature on 2 March 2026; its bundle's files."""
+    set_signing_setting("timestamp_url", tsa_url)
+    yield lambda: _decide_and_export(portal, submit, clock)
+    keys.crl.revoked.clear()
+    keys.crl.reissue()
+
+
+@pytest.fixture
+def exported(export):
+    return export()
+
+
+def _decide_and_export(portal, submit, clock):
+    clock("2026-03-02")
+    application = submit("XK-T-001")
+    login(portal, "member")
+    try:
+        application.invokeFactory(
+            "SubmittedMaterial",
+            "m0",
+            material="m0",
+            title="申请书",
+            file=NamedBlobFile(data=b"%PDF-1.4 form", filename="申请书.pdf"),
+        )
+    finally:
+        logout()
+    act(portal, application, "accept", "approver1")
+    complete_checklist(application)
+    decide(portal, application, "approve", "approver1")
+    return application, read_bundle(evidence_bundle(application))
+
+
+def test_the_exported_bundle_carries_what_the_verifier_needs(exported, keys):
+    application, files = exported
+    assert "certificates/bureau-ca-1.pem" in files
+    assert [name for name in files if name.startswith("crls/")] == ["crls/01.crl"]
+    authorization = json.loads(files["authorization.json"])
+    assert authorization["uid"] == application.signature["authorization_uid"]
+    assert authorization["state_at_decision"] == "active"
+    assert authorization["certificate_fingerprint"] == fingerprint(keys.certs["approver1"])
+
+
+def test_the_exported_bundle_passes_offline(exported, keys, tsa_url, clock):
+    _application, files = exported
+    key = log_key()
+    bundle = write_bundle(with_log(files, key, tsa_url))
+    clock("2027-06-01")
+    report = verify_bundle(bundle, [keys.ca_cert], public_pem(key))
+    assert report.ok, report.failed()
+    warnings = [check.code for check in report.checks if check.warning]
+    assert warnings == ["no_validation_data"]
+
+
+def test_a_certificate_revoked_before_the_decision_fails_offline(export, keys, tsa_url, clock):
+    # The CA revokes approver1's certificate on 1 March and publishes its CRL; the decision is
+    # signed on 2 March and the export fetches that CRL from the certificate's CDP.
+    keys.crl.revoke(keys.certs["approver1"], when=datetime(2026, 3, 1, tzinfo=UTC))
+    _application, files = export()
+    key = log_key()
+    bundle = write_bundle(with_log(files, key, tsa_url))
+    clock("2027-06-01")
+    report = verify_bundle(bundle, [keys.ca_cert], public_pem(key))
+    assert report.failed() == [("signer_revocation", "revoked")]
