@@ -7,6 +7,7 @@ portal writes log/, drop `with_log` here and verify the exported bundle as it is
 
 from datetime import UTC
 from datetime import datetime
+from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from plone.namedfile.file import NamedBlobFile
@@ -21,6 +22,8 @@ from tests.helpers.bundles import write_bundle
 from zhangdian.approval.audit.evidence import evidence_bundle
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.settings import set_signing_setting
+from zhangdian.approval.signing.decision import SignatureRefused
+from zhangdian.approval.testing.pki import make_crl
 from zhangdian.verify.checks import verify_bundle
 
 import json
@@ -84,17 +87,32 @@ def test_the_exported_bundle_passes_offline(exported, keys, tsa_url, clock):
     clock("2027-06-01")
     report = verify_bundle(bundle, [keys.ca_cert], public_pem(key))
     assert report.ok, report.failed()
-    warnings = [check.code for check in report.checks if check.warning]
-    assert warnings == ["no_validation_data"]
+    # The portal made the decision B-LTA: nothing is taken on trust but the given keys.
+    assert [check.code for check in report.checks if check.warning] == []
 
 
-def test_a_certificate_revoked_before_the_decision_fails_offline(export, keys, tsa_url, clock):
-    # The CA revokes approver1's certificate on 1 March and publishes its CRL; the decision is
-    # signed on 2 March and the export fetches that CRL from the certificate's CDP.
-    keys.crl.revoke(keys.certs["approver1"], when=datetime(2026, 3, 1, tzinfo=UTC))
-    _application, files = export()
+def test_a_certificate_revoked_before_the_decision_fails_offline(exported, keys, tsa_url, clock):
+    _application, files = exported
+    # The CA later publishes that approver1's certificate was revoked on 1 March (a key
+    # reported lost late): the bundle's newer CRL outweighs the one embedded at signing.
+    serial = keys.certs["approver1"].serial_number
+    revoked = datetime(2026, 3, 1, tzinfo=UTC)
+    crl = make_crl(
+        keys.ca_cert, keys.ca_key, {serial: revoked}, issued=datetime(2026, 3, 5, tzinfo=UTC)
+    )
     key = log_key()
-    bundle = write_bundle(with_log(files, key, tsa_url))
+    bundle = write_bundle(with_log({**files, "crls/01.crl": crl}, key, tsa_url))
     clock("2027-06-01")
     report = verify_bundle(bundle, [keys.ca_cert], public_pem(key))
     assert report.failed() == [("signer_revocation", "revoked")]
+
+
+def test_the_portal_refuses_to_sign_with_a_revoked_certificate(export, keys, portal):
+    keys.crl.revoke(keys.certs["approver1"], when=datetime(2026, 3, 1, tzinfo=UTC))
+    with pytest.raises(SignatureRefused) as refused:
+        export()
+    assert refused.value.code == "verification_failed"
+    (brain,) = api.content.find(portal_type="Application", unrestricted=True)
+    application = brain._unrestrictedGetObject()
+    assert api.content.get_state(application) == "accepted"
+    assert application.decision_document is None

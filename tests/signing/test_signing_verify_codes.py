@@ -2,6 +2,9 @@
 
 from datetime import UTC
 from datetime import datetime
+from io import BytesIO
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko_certvalidator.errors import RevokedError
 from tests.helpers.approval import SHORT_LIVED_TOKEN
 from tests.helpers.server_signing import sign_on_server
 from tests.helpers.signing import BOX
@@ -10,9 +13,13 @@ from tests.helpers.signing import LIBRARY
 from tests.helpers.signing import PIN
 from tests.helpers.signing import RSA_TOKEN
 from tests.helpers.signing import TAMPER_MARK
+from zhangdian.approval.signing.long_term import add_long_term_data
+from zhangdian.approval.signing.verify import embedded_crls
 from zhangdian.approval.signing.verify import verify
 from zhangdian.approval.testing.pki import make_ca
 from zhangdian.approval.testing.pki import make_crl
+
+import pytest
 
 
 def _sign(pdf_bytes, token_label=RSA_TOKEN, timestamp_url=None):
@@ -115,3 +122,30 @@ def test_a_signature_made_after_expiry_is_expired_at_signing(tokens, decision_pd
     clock("2026-03-11")
     result = verify(_sign(decision_pdf, SHORT_LIVED_TOKEN), [tokens.ca_cert])
     assert result.codes == ["expired_at_signing"]
+
+
+def test_long_term_data_makes_pades_b_lta(tokens, decision_pdf, tsa_url, clock):
+    clock("2026-06-01")
+    signed = _sign(decision_pdf, timestamp_url=tsa_url)
+    archived = add_long_term_data(signed, tokens.rsa_cert, [tokens.ca_cert], tsa_url)
+    assert archived.startswith(signed), "validation data must be an incremental update"
+    result = verify(archived, [tokens.ca_cert])
+    assert result.ok, result.problems
+    assert result.level == "PAdES-B-LTA"
+    assert result.notices == []
+    assert result.covers_whole_document
+    # The CRL fetched from the certificate's distribution point is in the DSS.
+    assert embedded_crls(PdfFileReader(BytesIO(archived))) == [tokens.crl.crl()]
+
+
+def test_no_long_term_data_for_a_revoked_certificate(tokens, decision_pdf, tsa_url, clock):
+    clock("2026-06-01")
+    crl = tokens.crl.revoke(tokens.ec_cert, when=datetime(2026, 5, 1, tzinfo=UTC))
+    try:
+        signed = _sign(decision_pdf, EC_TOKEN, timestamp_url=tsa_url)
+        with pytest.raises(RevokedError):
+            add_long_term_data(signed, tokens.ec_cert, [tokens.ca_cert], tsa_url)
+    finally:
+        tokens.crl.revoked.clear()
+        tokens.crl.reissue()
+    assert verify(signed, [tokens.ca_cert], crls=[crl]).codes == ["revoked"]

@@ -207,6 +207,7 @@ def _dss(reader):
     dss = reader.root.get("/DSS")
     if dss is None:
         return None, [], []
+    dss = dss.get_object()
     certs = [x509.load_der_x509_certificate(s.get_object().data) for s in dss.get("/Certs", ())]
     crls = [s.get_object().data for s in dss.get("/CRLs", ())]
     return dss, certs, crls
@@ -221,10 +222,10 @@ def _covered(status) -> bool:
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
         return True
     level = status.modification_level
+    # Bytes after the signed revision that pyHanko finds no change in are not a revision.
     return (
         status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
-        and level is not None
-        and level <= ModificationLevel.LTA_UPDATES
+        and level == ModificationLevel.LTA_UPDATES
     )
 
 

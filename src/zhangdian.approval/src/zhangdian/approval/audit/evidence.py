@@ -15,20 +15,12 @@ from plone import api
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.audit.journal import verify_journal
 from zhangdian.approval.roster.certificates import trust_anchors
+from zhangdian.approval.signing.long_term import published_crls
 
 import base64
 import hashlib
 import json
-import logging
-import urllib.request
 import zipfile
-
-
-logger = logging.getLogger(__name__)
-# A CRL distribution point that does not answer must not hold up an export for long.
-CRL_TIMEOUT_SECONDS = 5
-# The bureau CA's CRL lists a few thousand certificates at most.
-MAX_CRL = 8 * 1024 * 1024
 
 
 def _json(value):
@@ -124,32 +116,6 @@ def validation_files(application):
     if authorization is not None:
         files["authorization.json"] = _json(authorization)
     return files
-
-
-def published_crls(cert):
-    """The CRLs (DER) at the certificate's distribution points; one that fails is left out."""
-    try:
-        points = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
-    except x509.ExtensionNotFound:
-        return []
-    urls = [
-        name.value
-        for point in points
-        for name in point.full_name or ()
-        if isinstance(name, x509.UniformResourceIdentifier)
-        and name.value.startswith(("http://", "https://"))
-    ]
-    crls = []
-    for url in urls:
-        try:
-            with urllib.request.urlopen(url, timeout=CRL_TIMEOUT_SECONDS) as reply:  # noqa: S310
-                data = reply.read(MAX_CRL + 1)
-            x509.load_der_x509_crl(data)
-        except (OSError, ValueError) as error:
-            logger.warning("CRL at %s not included in the evidence bundle: %s", url, error)
-            continue
-        crls.append(data)
-    return crls
 
 
 def authorization_record(application):

@@ -18,7 +18,9 @@ from datetime import datetime
 from io import BytesIO
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_timestamp
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator.errors import ValidationError
@@ -34,6 +36,7 @@ from zhangdian.approval.signing.trust import signer_refusal
 LEVEL_B_B = "PAdES-B-B"
 LEVEL_B_T = "PAdES-B-T"
 LEVEL_B_LT = "PAdES-B-LT"
+LEVEL_B_LTA = "PAdES-B-LTA"
 LEVEL_NOT_PADES = "PDF-CMS"
 
 PROBLEMS = {
@@ -112,6 +115,8 @@ async def _verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors, crls)
         signatures = list(reader.embedded_signatures)
     except (PdfError, ValueError, KeyError, TypeError, IndexError):
         return _failed("unreadable")
+    document_timestamps = [s for s in signatures if _is_document_timestamp(s)]
+    signatures = [s for s in signatures if not _is_document_timestamp(s)]
     if field_name is not None:
         signatures = [s for s in signatures if s.field_name == field_name]
     if not signatures:
@@ -150,8 +155,32 @@ async def _verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors, crls)
         signer = x509.load_der_x509_certificate(status.signing_cert.dump())
         anchor = issuing_anchor(signer, trust_anchors, context.moment)
     codes = problem_codes(status, trusted, refusal)
+    if (
+        "changed" not in codes
+        and "tsa_untrusted" not in codes
+        and not await _document_timestamps_hold(document_timestamps, timestamp_context)
+    ):
+        codes.append("tsa_untrusted")
     notices = notice_codes(reader, status)
     return _verification(signature, status, codes, notices, trusted=trusted, anchor=anchor)
+
+
+def _is_document_timestamp(signature) -> bool:
+    return signature.sig_object.get("/Type") == "/DocTimeStamp"
+
+
+async def _document_timestamps_hold(document_timestamps, timestamp_context) -> bool:
+    """Whether every document timestamp (PAdES-B-LTA) is intact and from a trusted TSA."""
+    for document_timestamp in document_timestamps:
+        try:
+            status = await async_validate_pdf_timestamp(
+                document_timestamp, validation_context=timestamp_context
+            )
+        except (SignatureValidationError, ValidationError, ValueError, KeyError, TypeError):
+            return False
+        if not (status.intact and status.valid and status.trusted):
+            return False
+    return True
 
 
 async def _validate(signature, context, timestamp_context):
@@ -166,10 +195,16 @@ async def _validate(signature, context, timestamp_context):
 
 def embedded_crls(reader) -> list[bytes]:
     """The CRLs (DER) in the document's DSS; none without one."""
-    dss = reader.root.get("/DSS")
+    dss = document_security_store(reader)
     if dss is None:
         return []
     return [stream.get_object().data for stream in dss.get("/CRLs", ())]
+
+
+def document_security_store(reader):
+    """The document's DSS dictionary (PAdES validation data), or None."""
+    dss = reader.root.get("/DSS")
+    return None if dss is None else dss.get_object()
 
 
 def _timestamp_time(status) -> datetime | None:
@@ -200,7 +235,7 @@ def problem_codes(status, trusted: bool, refusal) -> list[str]:
         codes.append("expired_at_signing")
     elif not trusted:
         codes.append("untrusted")
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    if not covers_document(status):
         codes.append("appended")
     timestamp = status.timestamp_validity
     if timestamp is not None and not (timestamp.intact and timestamp.valid and timestamp.trusted):
@@ -208,19 +243,31 @@ def problem_codes(status, trusted: bool, refusal) -> list[str]:
     return codes
 
 
+def covers_document(status) -> bool:
+    """The signature covers the file, or only validation data and timestamps came after."""
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return True
+    level = status.modification_level
+    # Bytes after the signed revision that pyHanko finds no change in are not a revision.
+    return (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and level == ModificationLevel.LTA_UPDATES
+    )
+
+
 def notice_codes(reader, status) -> list[str]:
     """The weaknesses of a signature that hold, by code (keys of NOTICES)."""
     notices = []
     if status.timestamp_validity is None:
         notices.append("no_timestamp")
-    if reader.root.get("/DSS") is None:
+    if document_security_store(reader) is None:
         notices.append("no_validation_data")
     return notices
 
 
 def _verification(signature, status, codes, notices, trusted: bool, anchor=None) -> Verification:
     """Turn pyHanko's status and the trust decision into our Verification, listing every problem."""
-    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    whole = covers_document(status)
     timestamp = status.timestamp_validity
     timestamp_valid = None
     if timestamp is not None:
@@ -254,7 +301,10 @@ def _level(signature, timestamped: bool, validation_data: bool) -> str:
         return LEVEL_NOT_PADES
     if not timestamped:
         return LEVEL_B_B
-    return LEVEL_B_LT if validation_data else LEVEL_B_T
+    if not validation_data:
+        return LEVEL_B_T
+    archived = any(_is_document_timestamp(other) for other in signature.reader.embedded_signatures)
+    return LEVEL_B_LTA if archived else LEVEL_B_LT
 
 
 def _failed(code: str, problem=None, field_name: str | None = None) -> Verification:

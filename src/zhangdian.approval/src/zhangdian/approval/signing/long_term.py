@@ -1,0 +1,74 @@
+"""PAdES-B-LTA: a signed decision's validation data (DSS) and a document timestamp, added after.
+
+Both are incremental updates of the signed PDF made on the server once the approver's
+signature is embedded (after `sign-complete` for the local agent, after the token for server
+signing), so the signature itself is made once. The DSS holds the certificates and the CRLs
+the signer's certificate names (fetched from its CRL distribution points); the document
+timestamp then covers them, so the decision can be validated after the certificate expires.
+"""
+
+from cryptography import x509
+from io import BytesIO
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
+from pyhanko.sign.validation.dss import async_add_validation_info
+from zhangdian.approval.signing.asyncio_bridge import run_sync
+from zhangdian.approval.signing.timestamps import timestamper
+from zhangdian.approval.signing.trust import offline_context
+
+import logging
+import urllib.request
+
+
+logger = logging.getLogger(__name__)
+# A CRL distribution point that does not answer must not hold up a decision for long.
+CRL_TIMEOUT_SECONDS = 5
+# The bureau CA's CRL lists a few thousand certificates at most.
+MAX_CRL = 8 * 1024 * 1024
+
+
+def published_crls(cert: x509.Certificate) -> list[bytes]:
+    """The CRLs (DER) at the certificate's HTTP distribution points; one that fails is left out."""
+    try:
+        points = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    except x509.ExtensionNotFound:
+        return []
+    urls = [
+        name.value
+        for point in points
+        for name in point.full_name or ()
+        if isinstance(name, x509.UniformResourceIdentifier)
+        and name.value.startswith(("http://", "https://"))
+    ]
+    crls = []
+    for url in urls:
+        try:
+            with urllib.request.urlopen(url, timeout=CRL_TIMEOUT_SECONDS) as reply:  # noqa: S310
+                data = reply.read(MAX_CRL + 1)
+            x509.load_der_x509_crl(data)
+        except (OSError, ValueError) as error:
+            logger.warning("CRL at %s could not be fetched: %s", url, error)
+            continue
+        crls.append(data)
+    return crls
+
+
+def add_long_term_data(pdf, signer, anchors, timestamp_url) -> bytes:
+    """`pdf` with the DSS for its last signature and a document timestamp from the TSA."""
+    return run_sync(_add_long_term_data(pdf, signer, anchors, timestamp_url))
+
+
+async def _add_long_term_data(pdf, signer, anchors, timestamp_url) -> bytes:
+    context = offline_context(anchors, crls=published_crls(signer))
+    reader = PdfFileReader(BytesIO(pdf))
+    signature = reader.embedded_signatures[-1]
+    with_dss = await async_add_validation_info(signature, context, output=BytesIO())
+    with_dss.seek(0)
+    stamped = await PdfTimeStamper(timestamper(timestamp_url)).async_timestamp_pdf(
+        IncrementalPdfFileWriter(with_dss),
+        "sha256",
+        validation_context=context,
+        output=BytesIO(),
+    )
+    return stamped.getvalue()
