@@ -2,6 +2,7 @@
 
 from datetime import UTC
 from datetime import datetime
+from datetime import timedelta
 from io import BytesIO
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko_certvalidator.errors import RevokedError
@@ -14,6 +15,8 @@ from tests.helpers.signing import PIN
 from tests.helpers.signing import RSA_TOKEN
 from tests.helpers.signing import TAMPER_MARK
 from zhangdian.approval.signing.long_term import add_long_term_data
+from zhangdian.approval.signing.long_term import archive_timestamp_due
+from zhangdian.approval.signing.long_term import renew_archive_timestamp
 from zhangdian.approval.signing.verify import embedded_crls
 from zhangdian.approval.signing.verify import verify
 from zhangdian.approval.testing.pki import make_ca
@@ -149,3 +152,27 @@ def test_no_long_term_data_for_a_revoked_certificate(tokens, decision_pdf, tsa_u
         tokens.crl.revoked.clear()
         tokens.crl.reissue()
     assert verify(signed, [tokens.ca_cert], crls=[crl]).codes == ["revoked"]
+
+
+def test_an_archive_timestamp_is_renewed_before_its_tsa_ages_out(
+    tokens, decision_pdf, tsa_url, clock
+):
+    clock("2026-06-01")
+    signed = _sign(decision_pdf, timestamp_url=tsa_url)
+    archived = add_long_term_data(signed, tokens.rsa_cert, [tokens.ca_cert], tsa_url)
+    # The loopback TSA's certificate runs to the end of 2027: not due a year before, due after.
+    margin = timedelta(days=90)
+    assert not archive_timestamp_due(archived, margin)
+    clock("2027-11-01")
+    assert archive_timestamp_due(archived, margin)
+    renewed = renew_archive_timestamp(archived, [tokens.ca_cert], tsa_url)
+    assert renewed.startswith(archived)
+    stamps = [
+        s
+        for s in PdfFileReader(BytesIO(renewed)).embedded_signatures
+        if s.sig_object.get("/Type") == "/DocTimeStamp"
+    ]
+    assert len(stamps) == 2
+    result = verify(renewed, [tokens.ca_cert])
+    assert result.ok, result.problems
+    assert result.level == "PAdES-B-LTA"

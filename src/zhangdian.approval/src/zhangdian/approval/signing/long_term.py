@@ -8,6 +8,9 @@ timestamp then covers them, so the decision can be validated after the certifica
 """
 
 from cryptography import x509
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from io import BytesIO
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -72,3 +75,33 @@ async def _add_long_term_data(pdf, signer, anchors, timestamp_url) -> bytes:
         output=BytesIO(),
     )
     return stamped.getvalue()
+
+
+def last_archive_expiry(pdf) -> datetime | None:
+    """When the TSA certificate of the PDF's last document timestamp expires; None if unstamped."""
+    reader = PdfFileReader(BytesIO(pdf))
+    stamps = [s for s in reader.embedded_signatures if s.sig_object.get("/Type") == "/DocTimeStamp"]
+    if not stamps:
+        return None
+    return stamps[-1].signer_cert.not_valid_after
+
+
+def archive_timestamp_due(pdf, margin: timedelta, at: datetime | None = None) -> bool:
+    """Whether the last document timestamp's TSA certificate expires within `margin` of `at`."""
+    expiry = last_archive_expiry(pdf)
+    return expiry is not None and expiry - margin <= (at or datetime.now(UTC))
+
+
+def renew_archive_timestamp(pdf, anchors, timestamp_url) -> bytes:
+    """`pdf` with the last timestamp's validation data and a new document timestamp after it."""
+    return run_sync(_renew_archive_timestamp(pdf, anchors, timestamp_url))
+
+
+async def _renew_archive_timestamp(pdf, anchors, timestamp_url) -> bytes:
+    reader = PdfFileReader(BytesIO(pdf))
+    renewed = await PdfTimeStamper(
+        timestamper(timestamp_url)
+    ).async_update_archival_timestamp_chain(
+        reader, offline_context(anchors), in_place=False, output=BytesIO()
+    )
+    return renewed.getvalue()
