@@ -139,6 +139,10 @@ verifier-wheel: $(BIN)/python ## Build the zhangdian.verify wheel (zhangdian-ver
 expire: instance ## Expire authorisations past their period and send reminders (safe from cron)
 	$(BIN)/zconsole run instance/etc/zope.conf instance/scripts/expire_authorizations.py
 
+.PHONY: renew-timestamps
+renew-timestamps: instance ## Renew decisions' archive timestamps before the TSA certificate ages out (MARGIN_DAYS=90; safe from cron)
+	MARGIN_DAYS=$(MARGIN_DAYS) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/renew_archive_timestamps.py
+
 .PHONY: audit-verify
 audit-verify: instance ## Recompute the audit journal's hash chain (ANCHOR=1 also timestamps the head)
 	ANCHOR=$(ANCHOR) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/audit_verify.py

@@ -7,6 +7,7 @@ portal writes log/, drop `with_log` here and verify the exported bundle as it is
 
 from datetime import UTC
 from datetime import datetime
+from datetime import timedelta
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
@@ -22,6 +23,7 @@ from tests.helpers.bundles import write_bundle
 from zhangdian.approval.audit.evidence import evidence_bundle
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.settings import set_signing_setting
+from zhangdian.approval.signing.archive_job import renew_due_archive_timestamps
 from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.testing.pki import make_crl
 from zhangdian.verify.checks import verify_bundle
@@ -116,3 +118,17 @@ def test_the_portal_refuses_to_sign_with_a_revoked_certificate(export, keys, por
     application = brain._unrestrictedGetObject()
     assert api.content.get_state(application) == "accepted"
     assert application.decision_document is None
+
+
+def test_archive_timestamps_are_renewed_once_and_still_verify(exported, keys, tsa_url, clock):
+    application, _files = exported
+    margin = timedelta(days=90)
+    assert renew_due_archive_timestamps(margin) == []
+    # The loopback TSA's certificate runs to the end of 2027.
+    clock("2027-11-01")
+    assert renew_due_archive_timestamps(margin) == [application.number]
+    assert renew_due_archive_timestamps(margin) == []
+    key = log_key()
+    bundle = write_bundle(with_log(read_bundle(evidence_bundle(application)), key, tsa_url))
+    report = verify_bundle(bundle, [keys.ca_cert], public_pem(key))
+    assert report.ok, report.failed()

@@ -436,13 +436,30 @@ def _seq(canonical):
     return json.loads(canonical).get("seq")
 
 
+def revision_hashes(pdf: bytes) -> set[str]:
+    """The SHA-256 of the PDF and of each earlier revision it extends (up to each %%EOF).
+
+    The journal names the decision as signed; archive timestamps added later extend it, and
+    the signature check has already required that nothing but those followed the signature.
+    """
+    hashes = {hashlib.sha256(pdf).hexdigest()}
+    position = pdf.find(b"%%EOF")
+    while position != -1:
+        end = position + len(b"%%EOF")
+        while end < len(pdf) and pdf[end : end + 1] in (b"\r", b"\n"):
+            end += 1
+        hashes.add(hashlib.sha256(pdf[:end]).hexdigest())
+        position = pdf.find(b"%%EOF", end)
+    return hashes
+
+
 def check_decision_entry(bundle, signer, report):
     """The journal entry of the decision names its document, certificate and authorisation."""
-    document = hashlib.sha256(bundle.files["decision.pdf"]).hexdigest()
+    documents = revision_hashes(bundle.files["decision.pdf"])
     entries = [
         entry
         for entry in bundle.json("journal.json")
-        if (entry.get("after") or {}).get("document_sha256") == document
+        if (entry.get("after") or {}).get("document_sha256") in documents
     ]
     if not entries:
         report.add("decision_entry", False, "no_decision_entry")

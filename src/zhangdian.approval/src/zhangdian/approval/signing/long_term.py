@@ -77,19 +77,28 @@ async def _add_long_term_data(pdf, signer, anchors, timestamp_url) -> bytes:
     return stamped.getvalue()
 
 
-def last_archive_expiry(pdf) -> datetime | None:
-    """When the TSA certificate of the PDF's last document timestamp expires; None if unstamped."""
+def last_archive_timestamp(pdf) -> tuple[datetime, datetime] | None:
+    """When the PDF's last document timestamp was made and its TSA certificate expires."""
     reader = PdfFileReader(BytesIO(pdf))
     stamps = [s for s in reader.embedded_signatures if s.sig_object.get("/Type") == "/DocTimeStamp"]
     if not stamps:
         return None
-    return stamps[-1].signer_cert.not_valid_after
+    info = stamps[-1].signed_data["encap_content_info"]["content"].parsed
+    return info["gen_time"].native, stamps[-1].signer_cert.not_valid_after
 
 
 def archive_timestamp_due(pdf, margin: timedelta, at: datetime | None = None) -> bool:
-    """Whether the last document timestamp's TSA certificate expires within `margin` of `at`."""
-    expiry = last_archive_expiry(pdf)
-    return expiry is not None and expiry - margin <= (at or datetime.now(UTC))
+    """Whether the last document timestamp's TSA certificate expires within `margin` of `at`.
+
+    A timestamp made inside that window is the renewal already: not due again (safe twice),
+    even when the TSA still signs with the same certificate.
+    """
+    last = last_archive_timestamp(pdf)
+    if last is None:
+        return False
+    made, expiry = last
+    window = expiry - margin
+    return window <= (at or datetime.now(UTC)) and made < window
 
 
 def renew_archive_timestamp(pdf, anchors, timestamp_url) -> bytes:
