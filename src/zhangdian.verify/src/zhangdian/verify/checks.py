@@ -213,11 +213,12 @@ def _dss(reader):
     return dss, certs, crls
 
 
-def _timestamp_ok(status) -> bool:
+def timestamp_holds(status) -> bool:
+    """Whether a timestamp status is intact, valid and from a trusted TSA."""
     return bool(status is not None and status.intact and status.valid and status.trusted)
 
 
-def _covered(status) -> bool:
+def covers_document(status) -> bool:
     """The signature covers the file, or only validation data and timestamps were added after."""
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
         return True
@@ -250,7 +251,7 @@ async def check_decision(bundle, anchors, tsa_anchors, certificates, crls, repor
         status = await _validate(
             signature, _context(anchors, certificates, crls), timestamp_context
         )
-        if _timestamp_ok(status.timestamp_validity):
+        if timestamp_holds(status.timestamp_validity):
             # The timestamp proves when it was signed: the signer is judged at that moment.
             moment = status.timestamp_validity.timestamp
             context = _context(anchors, certificates, crls, moment)
@@ -263,14 +264,14 @@ async def check_decision(bundle, anchors, tsa_anchors, certificates, crls, repor
         return None
     if not status.valid:
         report.add("pdf_signature", False, "invalid")
-    elif not _covered(status):
+    elif not covers_document(status):
         report.add("pdf_signature", False, "appended")
     else:
         report.add("pdf_signature", True)
     signer_der = status.signing_cert.dump()
     signer = x509.load_der_x509_certificate(signer_der)
     timestamp = status.timestamp_validity
-    moment = timestamp.timestamp if _timestamp_ok(timestamp) else status.signer_reported_dt
+    moment = timestamp.timestamp if timestamp_holds(timestamp) else status.signer_reported_dt
     _check_signer(status, signer, moment, report)
     await _check_timestamps(signatures, timestamp, timestamp_context, report)
     if dss is not None:
@@ -312,7 +313,7 @@ async def _check_timestamps(signatures, signature_timestamp, timestamp_context, 
     if signature_timestamp is None:
         report.add("pdf_timestamps", False, "no_timestamp")
         return
-    if not _timestamp_ok(signature_timestamp):
+    if not timestamp_holds(signature_timestamp):
         report.add("pdf_timestamps", False, "tsa_untrusted")
         return
     for document_timestamp in signatures:
@@ -324,7 +325,7 @@ async def _check_timestamps(signatures, signature_timestamp, timestamp_context, 
             )
         except _UNCHECKABLE:
             status = None
-        if not _timestamp_ok(status):
+        if not timestamp_holds(status):
             report.add("pdf_timestamps", False, "tsa_untrusted")
             return
     report.add("pdf_timestamps", True, time=signature_timestamp.timestamp.isoformat())

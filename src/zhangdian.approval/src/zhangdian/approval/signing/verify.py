@@ -18,11 +18,9 @@ from datetime import datetime
 from io import BytesIO
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation import async_validate_pdf_timestamp
 from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator.errors import ValidationError
 from zhangdian.approval import _
 from zhangdian.approval.certificates import fingerprint
@@ -31,6 +29,8 @@ from zhangdian.approval.signing.trust import SIGNER_KEY_USAGE
 from zhangdian.approval.signing.trust import issuing_anchor
 from zhangdian.approval.signing.trust import offline_context
 from zhangdian.approval.signing.trust import signer_refusal
+from zhangdian.verify.checks import covers_document
+from zhangdian.verify.checks import timestamp_holds
 
 
 LEVEL_B_B = "PAdES-B-B"
@@ -178,7 +178,7 @@ async def _document_timestamps_hold(document_timestamps, timestamp_context) -> b
             )
         except (SignatureValidationError, ValidationError, ValueError, KeyError, TypeError):
             return False
-        if not (status.intact and status.valid and status.trusted):
+        if not timestamp_holds(status):
             return False
     return True
 
@@ -210,9 +210,7 @@ def document_security_store(reader):
 def _timestamp_time(status) -> datetime | None:
     """The time of the signature's timestamp if the timestamp is trusted, else None."""
     timestamp = status.timestamp_validity
-    if timestamp is not None and timestamp.intact and timestamp.valid and timestamp.trusted:
-        return timestamp.timestamp
-    return None
+    return timestamp.timestamp if timestamp_holds(timestamp) else None
 
 
 def signing_moment(status) -> datetime | None:
@@ -238,21 +236,9 @@ def problem_codes(status, trusted: bool, refusal) -> list[str]:
     if not covers_document(status):
         codes.append("appended")
     timestamp = status.timestamp_validity
-    if timestamp is not None and not (timestamp.intact and timestamp.valid and timestamp.trusted):
+    if timestamp is not None and not timestamp_holds(timestamp):
         codes.append("tsa_untrusted")
     return codes
-
-
-def covers_document(status) -> bool:
-    """The signature covers the file, or only validation data and timestamps came after."""
-    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
-        return True
-    level = status.modification_level
-    # Bytes after the signed revision that pyHanko finds no change in are not a revision.
-    return (
-        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
-        and level == ModificationLevel.LTA_UPDATES
-    )
 
 
 def notice_codes(reader, status) -> list[str]:
@@ -271,7 +257,7 @@ def _verification(signature, status, codes, notices, trusted: bool, anchor=None)
     timestamp = status.timestamp_validity
     timestamp_valid = None
     if timestamp is not None:
-        timestamp_valid = bool(timestamp.intact and timestamp.valid and timestamp.trusted)
+        timestamp_valid = timestamp_holds(timestamp)
     cert = x509.load_der_x509_certificate(status.signing_cert.dump())
     return Verification(
         ok=not codes,
