@@ -26,6 +26,8 @@ import base64
 import hashlib
 import json
 import pytest
+import subprocess
+import sys
 
 
 AUTHORIZATION_UID = "0f3c2a9e5b7d4e1f8a6c3b2d1e0f9a8b"
@@ -282,3 +284,14 @@ def test_not_a_bundle(tokens):
 def test_default_language_follows_the_locale():
     assert default_language({"LANG": "zh_CN.UTF-8"}) == "zh_CN"
     assert default_language({"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
+
+
+def test_the_verifier_loads_no_plone_or_zope():
+    script = (
+        "import sys, zhangdian.verify.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'plone', 'zope', 'Products', 'Zope2'}))"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
