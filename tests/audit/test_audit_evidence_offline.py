@@ -25,6 +25,7 @@ from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.approval.signing.archive_job import renew_due_archive_timestamps
 from zhangdian.approval.signing.decision import SignatureRefused
+from zhangdian.approval.signing.public_verify import verify_decision
 from zhangdian.approval.testing.pki import make_crl
 from zhangdian.verify.checks import verify_bundle
 
@@ -132,3 +133,17 @@ def test_archive_timestamps_are_renewed_once_and_still_verify(exported, keys, ts
     bundle = write_bundle(with_log(read_bundle(evidence_bundle(application)), key, tsa_url))
     report = verify_bundle(bundle, [keys.ca_cert], public_pem(key))
     assert report.ok, report.failed()
+
+
+def test_public_verify_reports_b_lta_and_a_change_by_code(exported, keys):
+    application, _files = exported
+    pdf = application.decision_document.data
+    result = verify_decision(pdf)
+    assert result["ok"] and result["matches_record"]
+    assert result["level"] == "PAdES-B-LTA"
+    assert result["codes"] == [] and result["notices"] == []
+    # One byte of the header's binary comment, inside the signed range.
+    position = pdf.index(b"\n", 0) + 2
+    changed = verify_decision(pdf[:position] + b"X" + pdf[position + 1 :])
+    assert changed["ok"] is False
+    assert changed["codes"] == ["changed"]
