@@ -131,9 +131,17 @@ signer: install ## Run zhangdian-signer for the demo token of APPROVER (default 
 signer-wheel: $(BIN)/python ## Build the zhangdian.signer wheel for approvers' PCs into dist/
 	$(UV) build --wheel --out-dir dist $(SIGNER)
 
+.PHONY: verifier-wheel
+verifier-wheel: $(BIN)/python ## Build the zhangdian.verify wheel (zhangdian-verify, for outsiders) into dist/
+	$(UV) build --wheel --out-dir dist $(VERIFIER)
+
 .PHONY: expire
 expire: instance ## Expire authorisations past their period and send reminders (safe from cron)
 	$(BIN)/zconsole run instance/etc/zope.conf instance/scripts/expire_authorizations.py
+
+.PHONY: renew-timestamps
+renew-timestamps: instance ## Renew decisions' archive timestamps before the TSA certificate ages out (MARGIN_DAYS=90; safe from cron)
+	MARGIN_DAYS=$(MARGIN_DAYS) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/renew_archive_timestamps.py
 
 .PHONY: audit-verify
 audit-verify: instance ## Recompute the audit journal's hash chain (ANCHOR=1 also timestamps the head)

@@ -3,12 +3,19 @@
 One ZIP with the signed decision PDF, the signature record and the signer's certificate, the
 submitted materials, the application's data and checklist, its workflow history, its journal
 entries and a manifest with the SHA-256 of every file and the journal head at export time.
+For the offline verifier (zhangdian-verify) it also carries the configured bureau and TSA
+anchors (certificates/), the CRLs the signer's certificate names (crls/) and the record of
+the authorisation the decision was taken under (authorization.json).
 """
 
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from io import BytesIO
 from plone import api
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.audit.journal import verify_journal
+from zhangdian.approval.roster.certificates import trust_anchors
+from zhangdian.approval.signing.long_term import published_crls
 
 import base64
 import hashlib
@@ -77,6 +84,7 @@ def evidence_bundle(application):
             name = (blob.filename or "file").replace("/", "_").replace("\\", "_")
             files[f"materials/{number:02d}-{name}"] = blob.data
     files["journal.json"] = _json(journal_entries_of(application))
+    files.update(validation_files(application))
     check = verify_journal()
     manifest = {
         "application": application.number,
@@ -89,3 +97,56 @@ def evidence_bundle(application):
             bundle.writestr(name, data)
         bundle.writestr("manifest.json", _json(manifest))
     return buffer.getvalue()
+
+
+def validation_files(application):
+    """What the offline verifier needs beside the PDF: anchors, CRLs, the authorisation."""
+    files = {}
+    for setting, prefix in (("trust_anchors", "bureau-ca"), ("timestamp_anchors", "tsa-ca")):
+        for number, anchor in enumerate(trust_anchors(setting), start=1):
+            files[f"certificates/{prefix}-{number}.pem"] = anchor.public_bytes(Encoding.PEM)
+    if not application.signature:
+        return files
+    signer = x509.load_der_x509_certificate(
+        base64.b64decode(application.signature["signer_certificate"])
+    )
+    for number, crl in enumerate(published_crls(signer), start=1):
+        files[f"crls/{number:02d}.crl"] = crl
+    authorization = authorization_record(application)
+    if authorization is not None:
+        files["authorization.json"] = _json(authorization)
+    return files
+
+
+def authorization_record(application):
+    """The authorisation the decision was signed under, and its state when it was taken."""
+    uid = (application.signature or {}).get("authorization_uid")
+    brains = api.content.find(UID=uid, unrestricted=True) if uid else []
+    if not brains:
+        return None
+    authorization = brains[0]._unrestrictedGetObject()
+    # Read as stored: review_history through the tool is filtered by the exporter's roles.
+    (chain,) = api.portal.get_tool("portal_workflow").getChainFor(authorization)
+    history = [dict(h) for h in authorization.workflow_history.get(chain, ())]
+    decided_at = application.decided_at
+    states = [
+        h["review_state"]
+        for h in history
+        if decided_at is None or h["time"].asdatetime() <= decided_at
+    ]
+    return {
+        "uid": uid,
+        "approver": authorization.approver,
+        "scope_categories": list(authorization.scope_categories or ()),
+        "scope_matters": list(authorization.scope_matters or ()),
+        "valid_from": _iso(authorization.valid_from),
+        "valid_until": _iso(authorization.valid_until),
+        "certificate_fingerprint": authorization.certificate_fingerprint,
+        "certificate_serial": authorization.certificate_serial,
+        "state_at_decision": states[-1] if states else None,
+        "history": [{**h, "time": h["time"].ISO8601()} for h in history],
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from persistent.mapping import PersistentMapping
 from plone import api
+from pyhanko_certvalidator.errors import RevokedError
 from zhangdian.approval import _
 from zhangdian.approval.body import bad_field
 from zhangdian.approval.casework.decisions import BUREAU_NAME
@@ -39,6 +40,7 @@ from zhangdian.approval.settings import signing_setting
 from zhangdian.approval.signing.errors import SignatureRejected
 from zhangdian.approval.signing.errors import SigningError
 from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
+from zhangdian.approval.signing.long_term import add_long_term_data
 from zhangdian.approval.signing.pin_attempts import check_not_locked
 from zhangdian.approval.signing.pin_attempts import count_right_pin
 from zhangdian.approval.signing.pin_attempts import count_wrong_pin
@@ -49,6 +51,7 @@ from zhangdian.approval.signing.routes import signing_route
 from zhangdian.approval.signing.trust import check_signing_certificate
 from zhangdian.approval.signing.verify import LEVEL_B_B
 from zhangdian.approval.signing.verify import LEVEL_B_T
+from zhangdian.approval.signing.verify import PROBLEMS
 from zhangdian.approval.signing.verify import verify
 from zhangdian.signer.token import sign_data_with_token
 from zhangdian.signer.token import token_certificate
@@ -348,6 +351,17 @@ def _record(application, entry, signature, certificate, userid, moment):
         raise SignatureRefused("signature_invalid") from error
     except SigningError as error:
         raise SignatureRefused(error.code, *error.messages, status=error.status) from error
+    if timestamp_url:
+        # B-LTA: validation data and a document timestamp, incremental, the signature untouched.
+        anchors = [*trust_anchors(), *trust_anchors("timestamp_anchors")]
+        try:
+            signed = add_long_term_data(
+                signed, read_certificate(certificate), anchors, timestamp_url
+            )
+        except RevokedError as error:
+            raise SignatureRefused(
+                "verification_failed", MESSAGES["verification_failed"], PROBLEMS["revoked"]
+            ) from error
     verification = verify_signed_decision(signed)
     if not verification.ok:
         raise SignatureRefused(

@@ -6,6 +6,7 @@ from zhangdian.approval.casework.lookup_limit import limited_holder
 from zhangdian.approval.casework.public import application_for_holder
 from zhangdian.approval.signing.decision import SignatureRefused
 from zhangdian.approval.signing.decision import verify_signed_decision
+from zhangdian.approval.signing.verify import NOTICES
 from zope.globalrequest import getRequest
 from zope.i18n import translate
 
@@ -54,6 +55,12 @@ def verify_decision(pdf_bytes):
         "signing_time": _iso(verification.signing_time),
         "timestamp_time": _iso(verification.timestamp_time),
         "problems": [translate(p, context=request) for p in verification.problems],
+        # The same problems by code, for programs; notices are weaknesses that do not fail.
+        "codes": list(verification.codes),
+        "notices": [
+            {"code": code, "message": translate(NOTICES[code], context=request)}
+            for code in verification.notices
+        ],
         "matches_record": matches,
         "record": None
         if record is None

@@ -18,7 +18,8 @@ nothing fetched. Around it stand the project's stricter rules, each with its rea
   nonRepudiation (`not_for_signing`): CA certificates are never bindable;
 * its key is RSA of at least 2048 bits or ECDSA on P-256/384/521 (`key_too_weak`).
 
-Revocation (CRL, OCSP) is not checked; the authorisation itself is what gets revoked. SM2/SM3
+Revocation is checked against the CRLs handed to `offline_context` (the bureau CA's, and those a
+document embeds), nothing fetched. SM2/SM3
 (国密) keys cannot be handled by `cryptography`; such certificates are reported, not bound.
 """
 
@@ -59,12 +60,17 @@ SIGNER_KEY_USAGE = KeyUsageConstraints(key_usage=set())
 
 
 def offline_context(
-    anchors: Iterable[x509.Certificate], moment: datetime | None = None
+    anchors: Iterable[x509.Certificate], moment: datetime | None = None, crls: Iterable[bytes] = ()
 ) -> ValidationContext:
-    """Validation against `anchors` alone at `moment` (default now), fetching nothing."""
-    # The portal reaches no network; with nothing to fetch, soft-fail means "not checked".
+    """Validation against `anchors` and `crls` (DER) alone at `moment` (default now)."""
+    # The portal reaches no network; with nothing to fetch, soft-fail means "not checked"
+    # where no CRL is at hand, and a CRL at hand that lists the certificate still revokes it.
     return ValidationContext(
         trust_roots=[_asn1(anchor) for anchor in anchors],
+        crls=list(crls),
+        # Long-term validation judges a signature at its timestamp with the CRLs issued since:
+        # a later CRL that does not list the certificate as revoked by then is evidence too.
+        retroactive_revinfo=True,
         allow_fetching=False,
         revocation_mode="soft-fail",
         moment=moment,

@@ -95,8 +95,12 @@ def make_signing_certificate(
     days: int = 365,
     key_type: str = "RSA",
     serial: int | None = None,
+    crl_url: str | None = None,
 ) -> tuple[x509.Certificate, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None]:
-    """An approver certificate from the CA, with a new key pair unless `public_key` is given."""
+    """An approver certificate from the CA, with a new key pair unless `public_key` is given.
+
+    With `crl_url` it names that CRL distribution point, where revocation is looked up.
+    """
     private_key = None
     if public_key is None:
         if key_type == "RSA":
@@ -116,7 +120,7 @@ def make_signing_certificate(
         else x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key())
     )
     start = _start(valid_from)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_bureau_name(common_name))
         .issuer_name(ca_cert.subject)
@@ -128,11 +132,45 @@ def make_signing_certificate(
         .add_extension(_key_usage(signing=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(authority_key_id, critical=False)
-        .sign(ca_key, hashes.SHA256())
     )
-    return cert, private_key
+    if crl_url is not None:
+        builder = builder.add_extension(crl_distribution_points(crl_url), critical=False)
+    return builder.sign(ca_key, hashes.SHA256()), private_key
+
+
+def crl_distribution_points(url: str) -> x509.CRLDistributionPoints:
+    """The extension naming `url` as the one place the certificate's revocation is published."""
+    point = x509.DistributionPoint(
+        full_name=[x509.UniformResourceIdentifier(url)],
+        relative_name=None,
+        reasons=None,
+        crl_issuer=None,
+    )
+    return x509.CRLDistributionPoints([point])
 
 
 def to_pem(cert: x509.Certificate) -> bytes:
     """The certificate as PEM."""
     return cert.public_bytes(Encoding.PEM)
+
+
+def make_crl(
+    ca_cert: x509.Certificate,
+    ca_key: CertificateIssuerPrivateKeyTypes,
+    revoked: dict[int, datetime] | None = None,
+    issued: datetime | None = None,
+    days: int = 365,
+) -> bytes:
+    """The CA's CRL (DER) revoking `revoked` (serial → time), valid `days` from `issued`."""
+    start = _start(issued)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(start)
+        .next_update(start + timedelta(days=days))
+    )
+    for serial, when in sorted((revoked or {}).items()):
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
+        )
+    return builder.sign(ca_key, hashes.SHA256()).public_bytes(Encoding.DER)

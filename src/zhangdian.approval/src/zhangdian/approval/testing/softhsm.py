@@ -95,6 +95,7 @@ def provision_token(
     valid_from: datetime | None = None,
     days: int = 365,
     library_path: str = SOFTHSM_LIBRARY,
+    crl_url: str | None = None,
 ) -> x509.Certificate:
     """A new token `label` with a key pair made on it and its certificate from the CA."""
     if key_type not in ("RSA", "EC"):
@@ -110,7 +111,13 @@ def provision_token(
     )
     public_key = serialization.load_der_public_key(public_der)
     cert, _ = make_signing_certificate(
-        ca_cert, ca_key, common_name, public_key=public_key, valid_from=valid_from, days=days
+        ca_cert,
+        ca_key,
+        common_name,
+        public_key=public_key,
+        valid_from=valid_from,
+        days=days,
+        crl_url=crl_url,
     )
     cert_der = cert.public_bytes(serialization.Encoding.DER)
     pkcs11_worker.run(library_path, _store_certificate, label, pin, cert_der, key_label, key_id)
