@@ -18,9 +18,9 @@ from zhangdian.approval.audit.journal import sequence
 from zhangdian.approval.audit.journal import token_imprint
 from zhangdian.approval.audit.journal import verify_journal
 from zhangdian.approval.audit.tree import LogTree
+from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.settings import set_signing_setting
 from zhangdian.verify import merkle
-from zhangdian.approval.certificates import fingerprint
 
 import hashlib
 import io

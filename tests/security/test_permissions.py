@@ -180,6 +180,10 @@ EXPECTED = (
     ),
     Expected("service", "@approval-queue", SITE, "GET", "zhangdian.approval.queue.view"),
     Expected("service", "@audit-journal", SITE, "GET", "zhangdian.approval.audit.view"),
+    Expected("service", "@audit-log-consistency", SITE, "GET", "zope.Public"),
+    Expected("service", "@audit-log-proof", SITE, "GET", "zope.Public"),
+    Expected("service", "@audit-log-sth", SITE, "GET", "zope.Public"),
+    Expected("service", "@audit-log-verify", SITE, "GET", "zhangdian.approval.audit.view"),
     Expected(
         "service",
         "@authorization-check",

@@ -11,7 +11,6 @@ zope.conf product-config `zhangdian.approval`), never from the database an admin
 edit; the PKCS#11 module is the signing settings' `pkcs11_module`.
 """
 
-from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
@@ -169,10 +168,13 @@ def _parse_time(text):
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def issue_head(log=None, moment=None):
+def issue_head(log=None, moment=None, settings=None):
     """Sign a head over the whole tree with the log key and store it; None if no key is set up."""
     log = log if log is not None else journal()
-    library, pin = signing_setting("pkcs11_module"), log_setting("pin")
+    settings = settings or {
+        name: signing_setting(name) for name in ("pkcs11_module", "timestamp_url")
+    }
+    library, pin = settings["pkcs11_module"], log_setting("pin")
     if not library or not pin or log.tree.size == 0:
         return None
     label = log_setting("token_label")
@@ -186,7 +188,7 @@ def issue_head(log=None, moment=None):
     signature, _ = sign_data_with_token(library, label, pin, merkle.head_bytes(head))
     head["signature"] = base64.b64encode(signature).decode("ascii")
     head["signature_algorithm"] = signature_algorithm(public_key)
-    url = signing_setting("timestamp_url")
+    url = settings["timestamp_url"]
     head["timestamp_token"] = (
         tsa_timestamp(url)(hashlib.sha256(merkle.head_bytes(head)).digest()) if url else None
     )

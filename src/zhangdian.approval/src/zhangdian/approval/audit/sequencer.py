@@ -20,14 +20,29 @@ logger = logging.getLogger(__name__)
 ATTEMPTS = 5
 
 
-def integrate(log, force_head=False, moment=None):
+def _signing_settings(site):
+    """The signing settings the head needs, read from this connection's own registry.
+
+    The thread's component lookup may still answer with the writer's registry, which does not
+    see what was committed since it was loaded.
+    """
+    from zhangdian.approval.settings import SIGNING_PREFIX
+
+    registry = site.portal_registry
+    return {
+        name: registry.get(f"{SIGNING_PREFIX}.{name}")
+        for name in ("pkcs11_module", "timestamp_url")
+    }
+
+
+def integrate(log, force_head=False, moment=None, settings=None):
     """Sequence pending entries and issue a head when due (or forced); return the new head."""
     from zhangdian.approval.audit import heads
     from zhangdian.approval.audit.journal import sequence
 
     sequence(log)
     if force_head or heads.head_due(log, moment):
-        return heads.issue_head(log, moment)
+        return heads.issue_head(log, moment, settings)
     return None
 
 
@@ -43,10 +58,12 @@ def run_sequencer(db, site_path, force_head=False):
     try:
         for attempt in range(ATTEMPTS):
             txn = manager.begin()
+            # A pooled connection may hold state from before the writer's commit.
+            connection.newTransaction(txn, False)
             try:
                 site = connection.root()["Application"].unrestrictedTraverse(site_path)
                 setSite(site)
-                head = integrate(journal(), force_head)
+                head = integrate(journal(), force_head, settings=_signing_settings(site))
                 txn.note("zhangdian.approval: log sequenced")
                 mark_log_transaction(txn)
                 manager.commit()

@@ -1,0 +1,87 @@
+"""Heads issued after commit, kept outside the database, served to everyone; verification by role."""
+
+from plone import api
+from tests.helpers.approval import configure_signing
+from zhangdian.approval.audit.heads import read_heads_file
+from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.audit.journal import record
+from zhangdian.verify import merkle
+
+import pytest
+import transaction
+
+
+@pytest.fixture
+def issued(functional_portal, functional_matter_list, tokens, log_env, smtp):
+    """Entries committed by the working group: the sequencer logged them and issued a head."""
+    configure_signing(tokens)
+    transaction.commit()
+    with api.env.adopt_user(username="workgroup"):
+        for n in range(3):
+            record("test.event", target=f"T-{n}", after={"n": n})
+    transaction.commit()
+    return smtp
+
+
+def test_commit_sequences_and_publishes_a_head(issued):
+    log = journal()
+    assert (len(log.pending_items()), log.size) == (0, log.length)
+    head = log.latest_head()
+    assert head["tree_size"] == log.size
+    assert read_heads_file() == [head]
+    assert any(
+        "supervisor@example.org" in recipients and head["root_hash"] in message.get_payload()
+        for recipients, message in issued.messages
+    )
+
+
+def test_anonymous_gets_head_and_proof_without_the_entry(issued, user_request, functional_portal):
+    anonymous = user_request(None)
+    url = functional_portal.absolute_url()
+    head = anonymous.get(f"{url}/@audit-log-sth").json()["head"]
+    proof = anonymous.get(f"{url}/@audit-log-proof", params={"seq": head["tree_size"]})
+    assert proof.status_code == 200, proof.text
+    body = proof.json()
+    assert "entry" not in body
+    entry = journal().sequenced[head["tree_size"]]
+    path = [bytes.fromhex(node) for node in body["audit_path"]]
+    leaf = merkle.leaf_hash(merkle.leaf_bytes(entry))
+    assert merkle.verify_inclusion(
+        body["leaf_index"], body["tree_size"], leaf, path, bytes.fromhex(head["root_hash"])
+    )
+    refused = anonymous.get(f"{url}/@audit-log-verify")
+    assert refused.status_code == 401
+
+
+def test_auditor_gets_the_entry_and_verifies(issued, user_request, functional_portal):
+    auditor = user_request("auditor")
+    url = functional_portal.absolute_url()
+    size = journal().size
+    proof = auditor.get(f"{url}/@audit-log-proof", params={"seq": size}).json()
+    assert proof["entry"]["target"] == "T-2"
+    assert auditor.get(f"{url}/@audit-log-verify").json()["ok"] is True
+
+
+@pytest.mark.parametrize("userid", ["approver1", "workgroup", "member"])
+def test_others_may_not_verify(issued, user_request, functional_portal, userid):
+    answer = user_request(userid).get(f"{functional_portal.absolute_url()}/@audit-log-verify")
+    assert answer.status_code in (401, 403)
+
+
+def test_bad_proof_queries_are_refused(issued, user_request, functional_portal):
+    anonymous = user_request(None)
+    url = functional_portal.absolute_url()
+    for params in ({"seq": "0"}, {"seq": "x"}, {"seq": "1", "tree_size": "999999"}):
+        assert anonymous.get(f"{url}/@audit-log-proof", params=params).status_code == 400
+    bad = anonymous.get(f"{url}/@audit-log-consistency", params={"first": "1", "second": "2"})
+    assert bad.status_code == 400
+
+
+def test_a_database_missing_a_published_head_is_named(issued, user_request, functional_portal):
+    head = journal().latest_head()
+    # What an undo of the head's transaction or an older backup leaves: the head is gone.
+    del journal().heads[head["tree_size"]]
+    transaction.commit()
+    answer = user_request("auditor").get(f"{functional_portal.absolute_url()}/@audit-log-verify")
+    body = answer.json()
+    assert (body["ok"], body["problem"], body["head"]) == (False, "missing_head", head["tree_size"])
