@@ -11,15 +11,21 @@ import pytest
 import transaction
 
 
+def _commit_entries(count, prefix="T"):
+    with api.env.adopt_user(username="workgroup"):
+        for n in range(count):
+            record("test.event", target=f"{prefix}-{n}", after={"n": n})
+    transaction.commit()
+
+
 @pytest.fixture
-def issued(functional_portal, functional_matter_list, tokens, log_env, smtp):
-    """Entries committed by the working group: the sequencer logged them and issued a head."""
+def issued(functional_portal, functional_matter_list, tokens, log_env, smtp, clock):
+    """Entries committed an hour after the first head: the sequencer issued a second one."""
+    clock("2026-03-02 09:00 +0800")
     configure_signing(tokens)
     transaction.commit()
-    with api.env.adopt_user(username="workgroup"):
-        for n in range(3):
-            record("test.event", target=f"T-{n}", after={"n": n})
-    transaction.commit()
+    clock("2026-03-02 10:00 +0800")
+    _commit_entries(3)
     return smtp
 
 
@@ -27,12 +33,26 @@ def test_commit_sequences_and_publishes_a_head(issued):
     log = journal()
     assert (len(log.pending_items()), log.size) == (0, log.length)
     head = log.latest_head()
-    assert head["tree_size"] == log.size
-    assert read_heads_file() == [head]
+    assert (head["tree_size"], head["timestamp"]) == (log.size, "2026-03-02T02:00:00Z")
+    assert read_heads_file() == list(log.heads.values())
+    assert len(log.heads) == 2
     assert any(
-        "supervisor@example.org" in recipients and head["root_hash"] in message.get_payload()
+        "supervisor@example.org" in recipients
+        and head["root_hash"] in message.get_payload(decode=True).decode()
         for recipients, message in issued.messages
     )
+
+
+def test_no_head_before_the_interval_then_one_after(issued, clock):
+    log = journal()
+    issued_before = len(log.heads)
+    clock("2026-03-02 10:59 +0800")
+    _commit_entries(2, "U")
+    assert (len(journal().heads), journal().size) == (issued_before, log.length)
+    clock("2026-03-02 11:00 +0800")
+    _commit_entries(1, "V")
+    assert journal().latest_head()["tree_size"] == journal().size
+    assert len(read_heads_file()) == issued_before + 1
 
 
 def test_anonymous_gets_head_and_proof_without_the_entry(issued, user_request, functional_portal):

@@ -45,6 +45,8 @@ LOG_TRANSACTION = "zhangdian.approval.log"
 # Kept in `pending` for ever: a BTree bucket that a sequencer empties cannot be merged with a
 # concurrent insert, one that keeps this key can.
 KEEPER = ""
+# The permission (title) of reading entries: @audit-journal's, zhangdian.approval.audit.view.
+READ_JOURNAL = "zhangdian.approval: View Audit Journal"
 
 
 class Journal(Persistent):

@@ -8,9 +8,12 @@ committed, so the heads file never holds a head the database lost by a failed co
 `make audit-head` runs the same for cron, issuing a head on demand.
 """
 
+from Testing.makerequest import makerequest
 from ZODB.POSException import ConflictError
 from zope.component.hooks import getSite
 from zope.component.hooks import setSite
+from zope.globalrequest import getRequest
+from zope.globalrequest import setRequest
 
 import logging
 import transaction
@@ -23,8 +26,7 @@ ATTEMPTS = 5
 def _signing_settings(site):
     """The signing settings the head needs, read from this connection's own registry.
 
-    The thread's component lookup may still answer with the writer's registry, which does not
-    see what was committed since it was loaded.
+    The thread's component lookup may still answer with the writer's registry.
     """
     from zhangdian.approval.settings import SIGNING_PREFIX
 
@@ -54,14 +56,18 @@ def run_sequencer(db, site_path, force_head=False):
 
     manager = transaction.TransactionManager()
     connection = db.open(transaction_manager=manager)
-    previous = getSite()
+    previous, request = getSite(), getRequest()
+    # Not part of the writer's request: its registry value cache would answer from before.
+    setRequest(None)
     try:
         for attempt in range(ATTEMPTS):
             txn = manager.begin()
             # A pooled connection may hold state from before the writer's commit.
             connection.newTransaction(txn, False)
             try:
-                site = connection.root()["Application"].unrestrictedTraverse(site_path)
+                # A request of its own: mail and tools acquire REQUEST from the application.
+                app = makerequest(connection.root()["Application"])
+                site = app.unrestrictedTraverse(site_path)
                 setSite(site)
                 head = integrate(journal(), force_head, settings=_signing_settings(site))
                 txn.note("zhangdian.approval: log sequenced")
@@ -81,6 +87,7 @@ def run_sequencer(db, site_path, force_head=False):
         return None
     finally:
         setSite(previous)
+        setRequest(request)
         connection.close()
 
 

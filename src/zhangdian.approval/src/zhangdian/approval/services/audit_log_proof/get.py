@@ -1,8 +1,9 @@
 """GET @audit-log-proof: the inclusion proof of one entry against a head (public, no content)."""
 
-from AccessControl import getSecurityManager
+from plone import api
 from plone.restapi.services import Service
 from zhangdian.approval import _
+from zhangdian.approval.audit.journal import READ_JOURNAL
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.body import int_param
 from zhangdian.approval.services.audit_log_consistency.get import head_size
@@ -31,6 +32,6 @@ class AuditLogProofGet(Service):
             "audit_path": [node.hex() for node in log.tree.inclusion_path(seq - 1, size)],
         }
         # The proof is public; what the entry says is for those who may read the journal.
-        if getSecurityManager().checkPermission("zhangdian.approval.audit.view", self.context):
+        if api.user.has_permission(READ_JOURNAL, obj=self.context):
             answer["entry"] = dict(log.sequenced[seq])
         return answer
