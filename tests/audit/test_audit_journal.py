@@ -1,6 +1,7 @@
 """The audit journal: what is appended, and that any change to it is found and named."""
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
@@ -11,6 +12,7 @@ from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import decide
 from zhangdian.approval.audit.evidence import evidence_bundle
 from zhangdian.approval.audit.heads import issue_head
+from zhangdian.approval.audit.heads import signature_holds
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.audit.journal import leaf_of
 from zhangdian.approval.audit.journal import record
@@ -116,6 +118,26 @@ class TestEvidence:
         record = json.loads(bundle.read("application.json"))
         assert record["review_state"] == "approved"
         assert record["legal_basis_confirmed"] is True
+
+    def test_bundle_proves_every_entry_against_the_signed_head(self, decided, log_key):
+        sequence()
+        issue_head()
+        bundle = zipfile.ZipFile(io.BytesIO(evidence_bundle(decided)))
+        head = json.loads(bundle.read("log/head.json"))
+        public_key = load_pem_public_key(bundle.read("log/log-key.pem"))
+        assert signature_holds(head, public_key)
+        proofs = json.loads(bundle.read("log/proofs.json"))
+        assert {proof["entry"]["action"] for proof in proofs} >= {"application.approve"}
+        root = bytes.fromhex(head["root_hash"])
+        for proof in proofs:
+            path = [bytes.fromhex(node) for node in proof["audit_path"]]
+            leaf = leaf_of(proof["entry"])
+            assert merkle.verify_inclusion(proof["leaf_index"], head["tree_size"], leaf, path, root)
+        assert all(proof["entry"]["target"] == decided.number for proof in proofs)
+
+    def test_no_log_files_before_the_first_head(self, decided):
+        names = zipfile.ZipFile(io.BytesIO(evidence_bundle(decided))).namelist()
+        assert not [name for name in names if name.startswith("log/")]
 
 
 class TestTampering:

@@ -19,8 +19,8 @@ class TestSetupInstall:
         assert IBrowserLayer in browser_layers
 
     def test_latest_version(self, profile_last_version):
-        """The profile version is 1006 (also proves the profiles symlink resolves)."""
-        assert profile_last_version(f"{PACKAGE_NAME}:default") == "1006"
+        """The profile version is 1007 (also proves the profiles symlink resolves)."""
+        assert profile_last_version(f"{PACKAGE_NAME}:default") == "1007"
 
     def test_matter_list_created(self, portal):
         """Installing creates the one matter list at /matters."""
