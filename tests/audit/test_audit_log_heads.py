@@ -105,3 +105,18 @@ def test_a_database_missing_a_published_head_is_named(issued, user_request, func
     answer = user_request("auditor").get(f"{functional_portal.absolute_url()}/@audit-log-verify")
     body = answer.json()
     assert (body["ok"], body["problem"], body["head"]) == (False, "missing_head", head["tree_size"])
+
+
+def test_anonymous_sees_the_heads_page_linked_from_verification(
+    issued, user_request, functional_portal
+):
+    anonymous = user_request(None)
+    url = functional_portal.absolute_url()
+    verify_page = anonymous.get(f"{url}/@@verify-decision")
+    assert f"{url}/@@audit-log-heads" in verify_page.text
+    page = anonymous.get(f"{url}/@@audit-log-heads")
+    assert page.status_code == 200
+    for head in journal().heads.values():
+        assert head["root_hash"] in page.text
+    assert "BEGIN PUBLIC KEY" in page.text
+    assert page.text.count("zd-head-size") == len(journal().heads)

@@ -157,6 +157,14 @@ EXPECTED = (
         "zope2.View",
         "anyone may verify a decision PDF they hold",
     ),
+    Expected(
+        "view",
+        "audit-log-heads",
+        SITE,
+        "GET",
+        "zope2.View",
+        "signed tree heads are public, for anyone to keep and compare",
+    ),
     Expected("view", "workbench", SITE, "GET", "zhangdian.approval.authorization.manage"),
     Expected("view", "supervision-desk", SITE, "GET", "zhangdian.approval.audit.view"),
     # REST services (services/*/configure.zcml).
