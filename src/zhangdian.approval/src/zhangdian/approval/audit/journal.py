@@ -201,6 +201,12 @@ def mark_log_transaction(txn=None):
     (txn or transaction.get()).setExtendedInfo(LOG_TRANSACTION, True)
 
 
+def add_pending(log, entry):
+    """Put an entry among the pending ones, marking the transaction as one that writes the log."""
+    log.pending[_pending_key()] = entry
+    mark_log_transaction()
+
+
 def record(action, target="", before=None, after=None, fingerprint=None, actor=None, at=None):
     """Log one entry and return it: who did `action` to `target` when, with what effect.
 
@@ -219,8 +225,7 @@ def record(action, target="", before=None, after=None, fingerprint=None, actor=N
         "after": _canonical(after),
         "fingerprint": fingerprint,
     }
-    log.pending[_pending_key()] = entry
-    mark_log_transaction()
+    add_pending(log, entry)
     from zhangdian.approval.audit.sequencer import sequence_after_commit
 
     sequence_after_commit()
