@@ -141,9 +141,10 @@ def head_problem(head, log, public_key):
     size = head["tree_size"]
     if size > log.tree.size or log.tree.root(size).hex() != head["root_hash"]:
         return "root_mismatch"
-    if public_key is not None:
-        if head.get("log_id") != log_id(public_key) or not signature_holds(head, public_key):
-            return "bad_signature"
+    if public_key is not None and (
+        head.get("log_id") != log_id(public_key) or not signature_holds(head, public_key)
+    ):
+        return "bad_signature"
     token = head.get("timestamp_token")
     if token and token_imprint(token) != hashlib.sha256(merkle.head_bytes(head)).hexdigest():
         return "bad_timestamp"
