@@ -97,9 +97,9 @@ def log_token():
     config = softhsm.write_config(tempfile.mkdtemp(prefix="bench-softhsm-"))
     softhsm.activate(config)
     ca_cert, ca_key = make_ca(valid_from=datetime(2026, 1, 1, tzinfo=UTC))
-    pin = "123456"  # noqa: S105 - a throw-away SoftHSM2 token of the benchmark
+    pin = "123456"
     softhsm.provision_token(config, "bench-log", pin, "12345678", "log", ca_cert, ca_key)
-    os.environ["ZHANGDIAN_LOG_TOKEN"] = "bench-log"
+    os.environ["ZHANGDIAN_LOG_TOKEN"] = "bench-log"  # noqa: S105 - a label, not a secret
     os.environ["ZHANGDIAN_LOG_PIN"] = pin
     return {"pkcs11_module": softhsm.SOFTHSM_LIBRARY, "timestamp_url": None}
 
