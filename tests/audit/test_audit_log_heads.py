@@ -1,6 +1,8 @@
 """Heads issued after commit, kept outside the database, served to everyone; verification by role."""
 
 from plone import api
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
 from tests.helpers.approval import configure_signing
 from zhangdian.approval.audit.heads import read_heads_file
 from zhangdian.approval.audit.journal import journal
@@ -120,3 +122,51 @@ def test_anonymous_sees_the_heads_page_linked_from_verification(
         assert head["root_hash"] in page.text
     assert "BEGIN PUBLIC KEY" in page.text
     assert page.text.count("zd-head-size") == len(journal().heads)
+
+
+def test_consistency_between_the_two_heads_holds(issued, user_request, functional_portal):
+    first, second = journal().heads.values()
+    answer = user_request(None).get(
+        f"{functional_portal.absolute_url()}/@audit-log-consistency",
+        params={"first": first["tree_size"], "second": second["tree_size"]},
+    )
+    assert answer.status_code == 200, answer.text
+    proof = [bytes.fromhex(node) for node in answer.json()["consistency_path"]]
+    assert merkle.verify_consistency(
+        first["tree_size"],
+        second["tree_size"],
+        bytes.fromhex(first["root_hash"]),
+        bytes.fromhex(second["root_hash"]),
+        proof,
+    )
+
+
+def test_an_entry_is_proved_against_an_older_head(issued, user_request, functional_portal):
+    first = next(iter(journal().heads.values()))
+    answer = user_request(None).get(
+        f"{functional_portal.absolute_url()}/@audit-log-proof",
+        params={"seq": 1, "tree_size": first["tree_size"]},
+    )
+    body = answer.json()
+    leaf = merkle.leaf_hash(merkle.leaf_bytes(journal().sequenced[1]))
+    path = [bytes.fromhex(node) for node in body["audit_path"]]
+    assert merkle.verify_inclusion(
+        0, first["tree_size"], leaf, path, bytes.fromhex(first["root_hash"])
+    )
+
+
+@pytest.mark.parametrize("userid", ["approver1", "workgroup", "siteadmin", "admin"])
+def test_nobody_writes_the_log_or_issues_a_head_over_rest(
+    issued, user_request, functional_portal, userid
+):
+    session = user_request(None if userid == "admin" else userid)
+    if userid == "admin":
+        session.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+    url = functional_portal.absolute_url()
+    heads = dict(journal().heads)
+    for name in ("@audit-log-sth", "@audit-log-proof", "@audit-log-verify", "@audit-journal"):
+        for method in ("post", "patch", "put", "delete"):
+            answer = getattr(session, method)(f"{url}/{name}", json={"tree_size": 1})
+            assert answer.status_code >= 400, (name, method, answer.status_code)
+    transaction.begin()
+    assert dict(journal().heads) == heads
