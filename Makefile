@@ -144,8 +144,12 @@ renew-timestamps: instance ## Renew decisions' archive timestamps before the TSA
 	MARGIN_DAYS=$(MARGIN_DAYS) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/renew_archive_timestamps.py
 
 .PHONY: audit-verify
-audit-verify: instance ## Recompute the audit journal's hash chain (ANCHOR=1 also timestamps the head)
-	ANCHOR=$(ANCHOR) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/audit_verify.py
+audit-verify: instance ## Recompute the audit log; compare with the heads file (names the first head missing)
+	$(BIN)/zconsole run instance/etc/zope.conf instance/scripts/audit_verify.py
+
+.PHONY: audit-head
+audit-head: instance ## Integrate pending log entries and issue a signed tree head now (cron-safe)
+	HEAD=1 $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/audit_verify.py
 
 .PHONY: console
 console: instance ## Open a Zope debug console on the instance

@@ -1,6 +1,7 @@
 """The audit journal: what is appended, and that any change to it is found and named."""
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
@@ -10,14 +11,18 @@ from tests.helpers.approval import act
 from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import decide
 from zhangdian.approval.audit.evidence import evidence_bundle
-from zhangdian.approval.audit.journal import anchor_head
-from zhangdian.approval.audit.journal import entry_hash
+from zhangdian.approval.audit.heads import issue_head
+from zhangdian.approval.audit.heads import signature_holds
 from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.audit.journal import leaf_of
 from zhangdian.approval.audit.journal import record
+from zhangdian.approval.audit.journal import sequence
 from zhangdian.approval.audit.journal import token_imprint
-from zhangdian.approval.audit.journal import tsa_timestamp
 from zhangdian.approval.audit.journal import verify_journal
+from zhangdian.approval.audit.tree import LogTree
 from zhangdian.approval.certificates import fingerprint
+from zhangdian.approval.settings import set_signing_setting
+from zhangdian.verify import merkle
 
 import hashlib
 import io
@@ -54,7 +59,16 @@ def decided(portal, keys, submit, clock):
 def chain(portal, matter_list):
     """Twelve entries appended to the journal; returns their sequence numbers."""
     with api.env.adopt_user(username="workgroup"):
-        return [record("test.event", target=f"T-{n}", after={"n": n})["seq"] for n in range(12)]
+        numbers = [record("test.event", target=f"T-{n}", after={"n": n})["seq"] for n in range(12)]
+    sequence()
+    return numbers
+
+
+def rebuild_tree(log):
+    """What a console editor covering their tracks does: the tree recomputed from the entries."""
+    log.tree = LogTree()
+    for entry in log.sequenced.values():
+        log.tree.append(leaf_of(entry))
 
 
 class TestAppended:
@@ -105,67 +119,132 @@ class TestEvidence:
         assert record["review_state"] == "approved"
         assert record["legal_basis_confirmed"] is True
 
+    def test_bundle_proves_every_entry_against_the_signed_head(self, decided, log_key):
+        sequence()
+        issue_head()
+        bundle = zipfile.ZipFile(io.BytesIO(evidence_bundle(decided)))
+        head = json.loads(bundle.read("log/head.json"))
+        public_key = load_pem_public_key(bundle.read("log/log-key.pem"))
+        assert signature_holds(head, public_key)
+        proofs = json.loads(bundle.read("log/proofs.json"))
+        assert {proof["entry"]["action"] for proof in proofs} >= {"application.approve"}
+        root = bytes.fromhex(head["root_hash"])
+        for proof in proofs:
+            path = [bytes.fromhex(node) for node in proof["audit_path"]]
+            leaf = leaf_of(proof["entry"])
+            assert merkle.verify_inclusion(proof["leaf_index"], head["tree_size"], leaf, path, root)
+        assert all(proof["entry"]["target"] == decided.number for proof in proofs)
+
+    def test_no_log_files_before_the_first_head(self, decided):
+        names = zipfile.ZipFile(io.BytesIO(evidence_bundle(decided))).namelist()
+        assert not [name for name in names if name.startswith("log/")]
+
 
 class TestTampering:
-    def test_whole_chain_verifies(self, chain):
+    def test_whole_log_verifies(self, chain):
         check = verify_journal()
         assert check.ok
-        assert check.entries == journal().length
+        assert check.entries == journal().length == journal().size
 
     def test_changed_entry_is_named(self, chain):
         log = journal()
         target = chain[5]
-        entry = dict(log.entries[target])
-        entry["actor"] = "someone-else"
-        log.entries[target] = entry
+        log.sequenced[target] = {**log.sequenced[target], "actor": "someone-else"}
         assert (verify_journal().broken_at, verify_journal().problem) == (target, "altered")
 
-    def test_changed_entry_with_recomputed_hash_breaks_the_next(self, chain):
+    def test_changed_entry_with_rebuilt_tree_contradicts_the_head(self, chain, log_key):
+        head = issue_head()
         log = journal()
-        target = chain[5]
-        entry = dict(log.entries[target])
-        entry["after"] = {"n": 99}
-        entry["hash"] = entry_hash(entry)
-        log.entries[target] = entry
-        assert (verify_journal().broken_at, verify_journal().problem) == (chain[6], "chain")
+        log.sequenced[chain[5]] = {**log.sequenced[chain[5]], "after": {"n": 99}}
+        rebuild_tree(log)
+        check = verify_journal()
+        assert (check.problem, check.head) == ("root_mismatch", head["tree_size"])
 
     def test_removed_entry_is_named(self, chain):
         log = journal()
-        del log.entries[chain[3]]
+        del log.sequenced[chain[3]]
         assert (verify_journal().broken_at, verify_journal().problem) == (chain[3], "missing")
 
     def test_reordered_pair_is_named(self, chain):
         log = journal()
         first, second = chain[7], chain[8]
-        log.entries[first], log.entries[second] = log.entries[second], log.entries[first]
+        log.sequenced[first], log.sequenced[second] = log.sequenced[second], log.sequenced[first]
         assert (verify_journal().broken_at, verify_journal().problem) == (first, "misplaced")
+
+    def test_inserted_entry_is_named(self, chain):
+        log = journal()
+        entries = list(log.sequenced.values())
+        at = chain[4] - 1
+        forged = {**entries[at], "action": "test.forged"}
+        for seq, entry in enumerate([*entries[:at], forged, *entries[at:]], start=1):
+            log.sequenced[seq] = {**entry, "seq": seq}
+        assert (verify_journal().broken_at, verify_journal().problem) == (chain[4], "altered")
 
     def test_cut_tail_is_found(self, chain):
         log = journal()
-        del log.entries[chain[-1]]
+        del log.sequenced[chain[-1]]
         check = verify_journal()
         assert (check.broken_at, check.problem) == (chain[-1], "truncated")
 
-    def test_rewritten_chain_fails_its_anchor(self, chain):
-        anchored = anchor_head()
+    def test_cut_tail_with_rebuilt_tree_and_heads_misses_the_outside_head(self, chain, log_key):
+        outside = [issue_head()]
         log = journal()
-        previous = "0" * 64
-        for key in list(log.entries.keys()):
-            entry = dict(log.entries[key])
-            entry["actor"] = "forger"
-            entry["prev"] = previous
-            entry["hash"] = entry_hash(entry)
-            log.entries[key] = entry
-            previous = entry["hash"]
-        log.head = previous
-        check = verify_journal()
-        assert (check.broken_at, check.problem) == (chain[-1], "anchor")
-        assert anchored["hash"] != previous
+        del log.sequenced[chain[-1]]
+        rebuild_tree(log)
+        log.heads.clear()
+        check = verify_journal(outside_heads=outside)
+        assert (check.problem, check.head) == ("missing_head", outside[0]["tree_size"])
 
-    def test_anchor_timestamped_by_the_tsa(self, chain, tsa_url):
-        anchor = anchor_head(tsa_timestamp(tsa_url))
-        assert token_imprint(anchor["token"]) == anchor["hash"] == journal().head
+    def test_forged_head_signature_is_named(self, chain, log_key):
+        head = issue_head()
+        journal().heads[head["tree_size"]] = {**head, "timestamp": "2030-01-01T00:00:00Z"}
+        check = verify_journal()
+        assert (check.problem, check.head) == ("bad_signature", head["tree_size"])
+
+    def test_head_timestamped_by_the_tsa(self, chain, log_key, tsa_url):
+        set_signing_setting("timestamp_url", tsa_url)
+        head = issue_head()
+        digest = hashlib.sha256(merkle.head_bytes(head)).hexdigest()
+        assert token_imprint(head["timestamp_token"]) == digest
         assert verify_journal().ok
+
+
+class TestProofs:
+    def test_inclusion_proof_holds_and_fails_for_a_changed_entry(self, chain, log_key):
+        head = issue_head()
+        log = journal()
+        index = chain[5] - 1
+        path = log.tree.inclusion_path(index, head["tree_size"])
+        root = bytes.fromhex(head["root_hash"])
+        entry = log.sequenced[chain[5]]
+        assert merkle.verify_inclusion(index, head["tree_size"], leaf_of(entry), path, root)
+        changed = {**entry, "actor": "someone-else"}
+        assert not merkle.verify_inclusion(index, head["tree_size"], leaf_of(changed), path, root)
+
+    def test_stored_proofs_are_the_reference_proofs(self, chain):
+        log = journal()
+        leaves = [leaf_of(entry) for entry in log.sequenced.values()]
+        assert log.tree.root() == merkle.root(leaves)
+        assert log.tree.inclusion_path(3, 12) == merkle.inclusion_path(3, leaves[:12])
+        assert log.tree.consistency_proof(5, 12) == merkle.consistency_proof(5, leaves[:12])
+
+    def test_consistency_fails_between_heads_of_a_rewritten_log(self, chain, log_key, clock):
+        first = issue_head()
+        log = journal()
+        log.sequenced[2] = {**log.sequenced[2], "actor": "forger"}
+        with api.env.adopt_user(username="workgroup"):
+            record("test.event", target="T-late")
+        sequence()
+        rebuild_tree(log)
+        second = issue_head()
+        proof = log.tree.consistency_proof(first["tree_size"], second["tree_size"])
+        assert not merkle.verify_consistency(
+            first["tree_size"],
+            second["tree_size"],
+            bytes.fromhex(first["root_hash"]),
+            bytes.fromhex(second["root_hash"]),
+            proof,
+        )
 
 
 class TestReading:

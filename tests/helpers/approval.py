@@ -27,6 +27,7 @@ EC_TOKEN = "approver2"
 IN_SCOPE_EC_TOKEN = "approver4"
 STRANGER_TOKEN = "stranger"
 SHORT_LIVED_TOKEN = "approver6"
+LOG_TOKEN = "bureau-log"
 PIN = "123456"
 SO_PIN = "87654321"
 

@@ -18,6 +18,7 @@ from tests.helpers.approval import complete_checklist
 from tests.helpers.approval import decide
 from tests.helpers.approval import register_application_as
 from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.audit.journal import leaf_of
 from zhangdian.approval.casework.frozen import ApplicationNotCopyable
 from zhangdian.approval.casework.frozen import ApplicationNotMovable
 from zope.event import notify
@@ -156,7 +157,7 @@ def stored(portal, application):
         "site": sorted(portal.objectIds()),
         # Refused attempts are journalled on purpose (casework.refused_attempts); nothing else.
         "journal": [
-            e["hash"] for e in journal().entries.values() if e["action"] != REFUSED_ATTEMPT
+            leaf_of(e) for e in journal().entries.values() if e["action"] != REFUSED_ATTEMPT
         ],
     }
 

@@ -14,6 +14,7 @@ from tests.helpers.approval import start_spot_check
 from tests.reliability.bad_input import csrf_token
 from zExceptions import Unauthorized
 from zhangdian.approval.audit.journal import journal
+from zhangdian.approval.audit.journal import leaf_of
 from zhangdian.approval.rules.oversight import OversightRecordKept
 from zhangdian.approval.rules.oversight import may_record_callback
 from zhangdian.approval.rules.oversight import may_record_finding
@@ -104,7 +105,7 @@ def stored(portal):
             )
     # Refused attempts are journalled on purpose (casework.refused_attempts); nothing else.
     state["journal"] = [
-        e["hash"] for e in journal().entries.values() if e["action"] != REFUSED_ATTEMPT
+        leaf_of(e) for e in journal().entries.values() if e["action"] != REFUSED_ATTEMPT
     ]
     return state
 

@@ -6,12 +6,16 @@ entries and a manifest with the SHA-256 of every file and the journal head at ex
 For the offline verifier (zhangdian-verify) it also carries the configured bureau and TSA
 anchors (certificates/), the CRLs the signer's certificate names (crls/) and the record of
 the authorisation the decision was taken under (authorization.json).
+Under `log/`, the newest signed tree head, the log's public key and an inclusion proof of each
+of the application's entries against that head: an outsider checks them without the portal.
 """
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from io import BytesIO
 from plone import api
+from zhangdian.approval.audit.heads import log_public_key
+from zhangdian.approval.audit.heads import public_key_pem
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.audit.journal import verify_journal
 from zhangdian.approval.roster.certificates import trust_anchors
@@ -64,8 +68,31 @@ def application_record(application):
 
 
 def journal_entries_of(application):
-    """The journal entries about this application, oldest first."""
+    """The journal entries about this application, oldest first (pending ones last)."""
     return [dict(e) for e in journal().entries.values() if e["target"] == application.number]
+
+
+def log_files(application):
+    """log/head.json, log/log-key.pem and log/proofs.json, or nothing before the first head."""
+    log = journal()
+    head = log.latest_head()
+    if head is None:
+        return {}
+    size = head["tree_size"]
+    proofs = [
+        {
+            "leaf_index": entry["seq"] - 1,
+            "entry": dict(entry),
+            "audit_path": [node.hex() for node in log.tree.inclusion_path(entry["seq"] - 1, size)],
+        }
+        for entry in log.sequenced.values(max=size)
+        if entry["target"] == application.number
+    ]
+    return {
+        "log/head.json": _json(head),
+        "log/log-key.pem": public_key_pem(log_public_key()).encode("ascii"),
+        "log/proofs.json": _json(proofs),
+    }
 
 
 def evidence_bundle(application):
@@ -85,6 +112,7 @@ def evidence_bundle(application):
             files[f"materials/{number:02d}-{name}"] = blob.data
     files["journal.json"] = _json(journal_entries_of(application))
     files.update(validation_files(application))
+    files.update(log_files(application))
     check = verify_journal()
     manifest = {
         "application": application.number,

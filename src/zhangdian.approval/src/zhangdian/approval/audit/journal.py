@@ -1,45 +1,152 @@
-"""The audit journal (终身负责): every decision-relevant event, hash-chained and append-only.
+"""The audit journal (终身负责): every decision-relevant event, a leaf of an RFC 9162 Merkle tree.
 
-Each entry holds the SHA-256 of the previous one, so changing, removing or reordering a
-stored entry breaks the chain at that entry; `verify_journal` recomputes the chain and names
-the first broken entry. The chain head is timestamped now and then by the bureau's RFC 3161
-timestamp authority (`anchor_head`), so that rewriting the whole chain shows too: the
-anchored hashes no longer match. No code path edits or deletes an entry.
-
-Appends touch the journal's head, so two transactions appending at once conflict and one is
-retried by the ZODB: the chain never forks.
+`record` adds the entry to `pending`, a BTree keyed by a time-ordered unique key: concurrent
+writers insert different keys, which the BTree's conflict resolution merges, and no writer
+touches a shared counter or head. After the writer's transaction commits, the sequencer
+(`sequence`, run by an after-commit hook in its own transaction) gives pending entries their
+`seq` in key order and adds their leaves to the stored tree (audit/tree.py); two sequencers at
+once conflict on the tree and one retries, so the log never forks. Signed tree heads
+(audit/heads.py) commit to the tree and are also kept outside the database.
 """
 
 from asn1crypto import cms
 from BTrees.IOBTree import IOBTree
+from BTrees.OOBTree import OOBTree
 from dataclasses import dataclass
 from datetime import datetime
 from persistent import Persistent
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
+from zhangdian.approval.audit.tree import LogTree
 from zhangdian.approval.clock import now
 from zhangdian.approval.signing.asyncio_bridge import run_sync
 from zhangdian.approval.signing.timestamps import timestamper
+from zhangdian.verify import merkle
 from zope.annotation.interfaces import IAnnotations
 from zope.interface import alsoProvides
 
 import base64
 import hashlib
+import itertools
 import json
+import logging
+import secrets
+import threading
+import time
+import transaction
 
+
+logger = logging.getLogger(__name__)
 
 JOURNAL_KEY = "zhangdian.approval.journal"
 GENESIS = "0" * 64
+# Marks every transaction that writes the log, so that the portal refuses to undo it.
+LOG_TRANSACTION = "zhangdian.approval.log"
+# Kept in `pending` for ever: a BTree bucket that a sequencer empties cannot be merged with a
+# concurrent insert, one that keeps this key can.
+KEEPER = ""
+# The permission (title) of reading entries: @audit-journal's, zhangdian.approval.audit.view.
+READ_JOURNAL = "zhangdian.approval: View Audit Journal"
 
 
 class Journal(Persistent):
-    """The entries (sequence number → entry) and the anchors of the chain head."""
+    """Sequenced entries (seq → entry), pending entries, the tree, its heads, the old anchors."""
+
+    # Journals pickled before the tree hold only entries/anchors/length/head: see `migrate`.
+    sequenced = None
+    pending = None
+    tree = None
+    heads = None
 
     def __init__(self):
-        self.entries = IOBTree()
+        self.sequenced = IOBTree()
+        self.pending = _pending_tree()
+        self.tree = LogTree()
+        self.heads = IOBTree()
         self.anchors = IOBTree()
-        self.length = 0
-        self.head = GENESIS
+
+    def pending_items(self):
+        """(key, entry) of the entries not sequenced yet, in key order."""
+        return self.pending.items(min=KEEPER, excludemin=True)
+
+    @property
+    def entries(self):
+        """Sequenced entries, then pending ones under the numbers they will most likely get."""
+        return JournalEntries(self)
+
+    @property
+    def size(self):
+        """How many entries the tree holds."""
+        return self.tree.size
+
+    @property
+    def length(self):
+        """Entries sequenced and pending."""
+        return self.tree.size + len(self.pending) - 1
+
+    @property
+    def head(self):
+        """The tree's root hash (hex) over the sequenced entries."""
+        return self.tree.root().hex()
+
+    def latest_head(self):
+        """The newest signed tree head, or None."""
+        return self.heads[self.heads.maxKey()] if self.heads else None
+
+
+class JournalEntries:
+    """Read-only mapping seq → entry over a journal's sequenced and pending entries."""
+
+    def __init__(self, log):
+        self.log = log
+
+    def _pending(self):
+        first = self.log.tree.size + 1
+        for offset, (_, entry) in enumerate(self.log.pending_items()):
+            yield first + offset, {**entry, "seq": first + offset}
+
+    def items(self):
+        """(seq, entry) in order."""
+        yield from self.log.sequenced.items()
+        yield from self._pending()
+
+    def keys(self):
+        """The sequence numbers in order."""
+        return [key for key, _ in self.items()]
+
+    def values(self):
+        """The entries in order."""
+        return [entry for _, entry in self.items()]
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self):
+        return self.log.length
+
+    def __contains__(self, seq):
+        return 1 <= seq <= self.log.length
+
+    def __getitem__(self, seq):
+        if seq in self.log.sequenced:
+            return self.log.sequenced[seq]
+        for key, entry in self._pending():
+            if key == seq:
+                return entry
+        raise KeyError(seq)
+
+    def get(self, seq, default=None):
+        """The entry numbered `seq`, or `default`."""
+        try:
+            return self[seq]
+        except KeyError:
+            return default
+
+
+def _pending_tree():
+    pending = OOBTree()
+    pending[KEEPER] = None
+    return pending
 
 
 def journal():
@@ -65,21 +172,51 @@ def _canonical(value):
 
 
 def entry_hash(entry):
-    """SHA-256 over the entry's canonical JSON, its own `hash` left out."""
+    """SHA-256 over an entry's canonical JSON without its `hash`: the former chain's link."""
     body = {key: value for key, value in entry.items() if key != "hash"}
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def leaf_of(entry):
+    """The RFC 9162 leaf hash of an entry as logged."""
+    return merkle.leaf_hash(merkle.leaf_bytes(entry))
+
+
+_order = itertools.count()
+_order_lock = threading.Lock()
+_last_nanoseconds = [0]
+
+
+def _pending_key():
+    """Time-ordered within this process, unique across processes."""
+    with _order_lock:
+        nanoseconds = max(time.time_ns(), _last_nanoseconds[0] + 1)
+        _last_nanoseconds[0] = nanoseconds
+        return f"{nanoseconds:020d}-{next(_order):012d}-{secrets.token_hex(4)}"
+
+
+def mark_log_transaction(txn=None):
+    """Name the transaction as one that writes the log (its undo is refused)."""
+    (txn or transaction.get()).setExtendedInfo(LOG_TRANSACTION, True)
+
+
+def add_pending(log, entry):
+    """Put an entry among the pending ones, marking the transaction as one that writes the log."""
+    log.pending[_pending_key()] = entry
+    mark_log_transaction()
+
+
 def record(action, target="", before=None, after=None, fingerprint=None, actor=None, at=None):
-    """Append one entry and return it: who did `action` to `target` when, with what effect."""
+    """Log one entry and return it: who did `action` to `target` when, with what effect.
+
+    The returned `seq` is the number the entry gets if no concurrent writer commits first.
+    """
     log = journal()
     if actor is None:
         user = api.user.get_current()
         actor = user.getId() if user is not None else None
-    sequence = log.length + 1
     entry = {
-        "seq": sequence,
         "at": (at or now()).isoformat(),
         "actor": actor or "anonymous",
         "action": action,
@@ -87,13 +224,49 @@ def record(action, target="", before=None, after=None, fingerprint=None, actor=N
         "before": _canonical(before),
         "after": _canonical(after),
         "fingerprint": fingerprint,
-        "prev": log.head,
     }
-    entry["hash"] = entry_hash(entry)
-    log.entries[sequence] = entry
-    log.length = sequence
-    log.head = entry["hash"]
-    return entry
+    add_pending(log, entry)
+    from zhangdian.approval.audit.sequencer import sequence_after_commit
+
+    sequence_after_commit()
+    return {**entry, "seq": log.length}
+
+
+def sequence(log=None):
+    """Give pending entries their numbers in key order and add their leaves; return how many."""
+    log = log if log is not None else journal()
+    count = 0
+    for key, entry in list(log.pending_items()):
+        seq = log.tree.size + 1
+        sequenced = {"seq": seq, **entry}
+        log.sequenced[seq] = sequenced
+        log.tree.append(leaf_of(sequenced))
+        del log.pending[key]
+        count += 1
+    return count
+
+
+def migrate(log, report=logger.info):
+    """Turn a hash-chained journal into the tree: its entries become leaves in order."""
+    if log.tree is not None:
+        return 0
+    old = log.__dict__
+    chain = old.pop("entries", None) or IOBTree()
+    for name in ("length", "head"):
+        old.pop(name, None)
+    log.sequenced = chain
+    log.pending = _pending_tree()
+    log.tree = LogTree()
+    log.heads = IOBTree()
+    if getattr(log, "anchors", None) is None:
+        log.anchors = IOBTree()
+    log._p_changed = True
+    for seq, entry in chain.items():
+        log.tree.append(leaf_of(entry))
+        if seq % 10_000 == 0:
+            report(f"journal: {seq} entries moved into the tree")
+    report(f"journal: {log.tree.size} entries in the tree")
+    return log.tree.size
 
 
 OVERSIGHT_ROLES = ("Auditor", "Supervisor")
@@ -111,43 +284,73 @@ def record_oversight_read(application, request, action="application.read"):
 
 @dataclass(frozen=True)
 class JournalCheck:
-    """The outcome of recomputing the chain: `broken_at` is None when it is whole."""
+    """The outcome of recomputing the log: `broken_at` (entry) or `head` (tree size) names it."""
 
     entries: int
     broken_at: int | None = None
     problem: str | None = None
+    head: int | None = None
 
     @property
     def ok(self):
-        """True when every entry and every anchor checks."""
-        return self.broken_at is None
+        """True when every entry, stored head and outside head checks."""
+        return self.problem is None
 
 
-def verify_journal(log=None):
-    """Recompute the chain from the first entry; name the first entry that does not fit."""
-    log = log if log is not None else journal()
-    previous, expected, count = GENESIS, 1, 0
-    hashes = {}
-    for key, entry in log.entries.items():
+def _check_entries(log):
+    """Recompute every leaf; the first entry that does not fit, as a JournalCheck."""
+    expected, count = 1, 0
+    for key, entry in log.sequenced.items():
         count += 1
         if key != expected:
             return JournalCheck(count, expected, "missing")
         if entry.get("seq") != key:
             return JournalCheck(count, key, "misplaced")
-        if entry.get("prev") != previous:
-            return JournalCheck(count, key, "chain")
-        if entry_hash(entry) != entry.get("hash"):
+        if key > log.tree.size or leaf_of(entry) != log.tree.leaf(key - 1):
             return JournalCheck(count, key, "altered")
-        previous = entry["hash"]
-        hashes[key] = previous
+        if "hash" in entry and entry_hash(entry) != entry["hash"]:
+            return JournalCheck(count, key, "altered")
         expected += 1
-    if count != log.length or previous != log.head:
+    if count != log.tree.size:
         return JournalCheck(count, count + 1, "truncated")
-    for sequence, anchor in log.anchors.items():
-        if hashes.get(sequence) != anchor["hash"]:
-            return JournalCheck(count, sequence, "anchor")
+    for sequence_number, anchor in log.anchors.items():
+        if log.sequenced.get(sequence_number, {}).get("hash") != anchor["hash"]:
+            return JournalCheck(count, sequence_number, "anchor")
         if anchor.get("token") and token_imprint(anchor["token"]) != anchor["hash"]:
-            return JournalCheck(count, sequence, "anchor")
+            return JournalCheck(count, sequence_number, "anchor")
+    return None
+
+
+def verify_journal(log=None, outside_heads=None, log_key=None):
+    """Recompute the tree, check every stored head, and compare with the heads kept outside.
+
+    `outside_heads` (heads from the heads file, by default read from it) and `log_key` (the
+    log's public key, by default read from its token) let the caller verify alone.
+    """
+    from zhangdian.approval.audit import heads as log_heads
+
+    log = log if log is not None else journal()
+    if log.tree is None:
+        return JournalCheck(0, None, "not_migrated")
+    broken = _check_entries(log)
+    if broken is not None:
+        return broken
+    count = log.tree.size
+    if log_key is None:
+        log_key = log_heads.log_public_key(required=False)
+    for size, head in log.heads.items():
+        problem = log_heads.head_problem(head, log, log_key)
+        if problem:
+            return JournalCheck(count, None, problem, size)
+    if outside_heads is None:
+        outside_heads = log_heads.read_heads_file()
+    for head in outside_heads:
+        size = head["tree_size"]
+        stored = log.heads.get(size)
+        if stored is None:
+            return JournalCheck(count, None, "missing_head", size)
+        if stored["root_hash"] != head["root_hash"] or stored["signature"] != head["signature"]:
+            return JournalCheck(count, None, "root_mismatch", size)
     return JournalCheck(count)
 
 
@@ -166,15 +369,3 @@ def tsa_timestamp(url):
         return base64.b64encode(token.dump()).decode("ascii")
 
     return timestamp
-
-
-def anchor_head(timestamp=None):
-    """Record the current head with a timestamp token over it (when a TSA is given)."""
-    log = journal()
-    if log.length == 0:
-        return None
-    anchor = {"hash": log.head, "at": now().isoformat(), "token": None}
-    if timestamp is not None:
-        anchor["token"] = timestamp(bytes.fromhex(log.head))
-    log.anchors[log.length] = anchor
-    return anchor

@@ -9,6 +9,8 @@ from zhangdian.approval import _
 from zhangdian.approval.accounts.names import person_label
 from zhangdian.approval.audit.actions import action_title
 from zhangdian.approval.audit.evidence import evidence_bundle
+from zhangdian.approval.audit.heads import log_public_key
+from zhangdian.approval.audit.heads import public_key_pem
 from zhangdian.approval.audit.journal import journal
 from zhangdian.approval.audit.journal import record_oversight_read
 from zhangdian.approval.audit.journal import verify_journal
@@ -72,6 +74,19 @@ class AuditJournalView(BrowserView):
     def total(self):
         """How many entries the journal holds."""
         return journal().length
+
+
+class AuditLogHeadsView(BrowserView):
+    """Every signed tree head, newest first, and the log's public key: for anyone to keep."""
+
+    def heads(self):
+        """The heads, newest first."""
+        return list(reversed(list(journal().heads.values())))
+
+    def log_key_pem(self):
+        """The log's public key (PEM), or None when its token is not configured."""
+        key = log_public_key(required=False)
+        return public_key_pem(key) if key is not None else None
 
 
 class EvidenceBundleView(BrowserView):

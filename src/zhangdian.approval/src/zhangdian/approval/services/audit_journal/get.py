@@ -1,4 +1,4 @@
-"""GET @audit-journal: the chain's verification and a page of entries, newest first."""
+"""GET @audit-journal: a page of entries, newest first, and the log's verification."""
 
 from plone.restapi.services import Service
 from zhangdian.approval import _
@@ -11,7 +11,7 @@ MAX_PAGE = 500
 
 
 class AuditJournalGet(Service):
-    """Query: b_start (0), b_size (50, at most 500), verify (1 to recompute the chain)."""
+    """Query: b_start (0), b_size (50, at most 500), verify (1 to recompute the log)."""
 
     def reply(self):
         form = self.request.form
@@ -38,5 +38,6 @@ class AuditJournalGet(Service):
                 "entries": check.entries,
                 "broken_at": check.broken_at,
                 "problem": check.problem,
+                "head": check.head,
             }
         return answer
