@@ -25,6 +25,9 @@ MAIL_PORT ?= 8025
 MAIL_DIR := instance/var/mail
 DEMO_FIRST := $(if $(filter 1,$(DEMO)),mail-sink)
 DEMO_THEN := $(if $(filter 1,$(DEMO)),test-pki)
+# The demo's log key is on the SoftHSM2 token `bureau-log` (PIN 123456); a bureau sets
+# ZHANGDIAN_LOG_TOKEN / ZHANGDIAN_LOG_PIN for its own token in the service's environment.
+DEMO_LOG_KEY := $(if $(filter 1,$(DEMO)),ZHANGDIAN_LOG_PIN=$${ZHANGDIAN_LOG_PIN:-123456})
 CONSTRAINTS := constraints.txt
 ADDON := src/zhangdian.approval
 SIGNER := src/zhangdian.signer
@@ -85,7 +88,7 @@ site: instance runtime-deps ## Create the Plone site with the add-on (and demo d
 .PHONY: start
 start: $(DEMO_FIRST) site $(DEMO_THEN) ## Start the portal on http://$(HOST):$(PORT)/Plone (DEMO=1: mail into instance/var/mail)
 	@echo "Portal: http://$(HOST):$(PORT)/Plone  (admin / $(if $(filter 1,$(DEMO)),$(ADMIN_PASSWORD),the ADMIN_PASSWORD given))"
-	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
+	SOFTHSM2_CONF=$(SOFTHSM2_CONF) $(DEMO_LOG_KEY) $(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT)
 
 .PHONY: start-relstorage
 start-relstorage: $(DEMO_FIRST) site-relstorage ## Start NODES (2) Zope instances on ports PORT, PORT+1 sharing a local PostgreSQL

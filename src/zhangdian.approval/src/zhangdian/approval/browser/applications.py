@@ -96,6 +96,10 @@ class ApplicationView(BrowserView):
         """The address the decision PDF is downloaded from."""
         return public_url(DOCUMENT_VIEW, self.context, with_code=True)
 
+    def may_export_evidence(self):
+        """Whether the evidence bundle is the reader's (auditors, supervisors, administrators)."""
+        return bool(api.user.has_permission("zhangdian.approval: View Audit Journal", obj=self.context))
+
     def deadline(self):
         """The deadline status id and its badge class."""
         status = deadline_status(self.context)

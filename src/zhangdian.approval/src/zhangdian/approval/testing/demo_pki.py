@@ -15,6 +15,7 @@ from pathlib import Path
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from zhangdian.approval import logger
+from zhangdian.approval.audit.heads import log_setting
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.certificates import load_certificate
 from zhangdian.approval.roster.certificates import bind_certificate
@@ -94,7 +95,27 @@ def enrol_test_tokens(directory, userids, pin=DEMO_PIN, key_type="RSA", report=l
                     report,
                 )
         enrolled[userid] = cert
+    _enrol_log_token(config, pin, ca_cert, ca_key, report)
     return enrolled
+
+
+def _enrol_log_token(config, pin, ca_cert, ca_key, report):
+    """Create the log key's token once (`make start` gives the portal its PIN)."""
+    label = log_setting("token_label")
+    try:
+        token_certificate(softhsm.SOFTHSM_LIBRARY, label)
+    except Exception:
+        softhsm.provision_token(
+            config,
+            label,
+            pin,
+            DEMO_SO_PIN,
+            "张店区行政审批服务局审计日志",
+            ca_cert,
+            ca_key,
+            "RSA",
+        )
+        report(f"log key: token {label!r}, PIN {pin}")
 
 
 def _bind(authorization, cert):
