@@ -5,6 +5,10 @@ Tests use it to make signed PDFs without a portal; the portal's own server-token
 """
 
 from cryptography.hazmat.primitives.serialization import Encoding
+from tests.helpers.signing import BOX
+from tests.helpers.signing import LIBRARY
+from tests.helpers.signing import PIN
+from tests.helpers.signing import RSA_TOKEN
 from zhangdian.approval.signing.errors import SignatureRejected
 from zhangdian.approval.signing.errors import portal_errors_for_signer_errors
 from zhangdian.approval.signing.prepare import DEFAULT_FIELD_NAME
@@ -49,3 +53,15 @@ def sign_on_server(
         # The token was swapped between reading the certificate and signing.
         raise SignatureRejected()
     return complete(prepared.state, signature, timestamp_url=timestamp_url)
+
+
+def sign_in_decision_box(pdf_bytes, token_label=None, **options):
+    """`pdf_bytes` signed on the server with the test token's key in the decision's box."""
+    return sign_on_server(
+        pdf_bytes,
+        library_path=LIBRARY,
+        token_label=token_label or RSA_TOKEN,
+        pin=PIN,
+        box=BOX,
+        **options,
+    )

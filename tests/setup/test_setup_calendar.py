@@ -8,6 +8,7 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import logout
 from tests.helpers.approval import PASSWORD
+from tests.helpers.calendar import HOLIDAYS_2027
 from zhangdian.approval.interfaces import IBrowserLayer
 from zhangdian.approval.rules.workdays import parse_days
 from zhangdian.approval.workdays import CALENDAR_PREFIX
@@ -63,18 +64,6 @@ MAKEUP_2025 = {
     date(2025, 9, 28),
     date(2025, 10, 11),
 }
-
-
-# A whole year as the State Council's notice writes it (test data, not the 2027 notice).
-HOLIDAYS_2027 = [
-    "2027-01-01 至 2027-01-03 元旦",
-    "2027-02-05 至 2027-02-12 春节",
-    "2027-04-03 至 2027-04-05 清明节",
-    "2027-05-01 至 2027-05-05 劳动节",
-    "2027-06-09 端午节",
-    "2027-09-15 中秋节",
-    "2027-10-01 至 2027-10-07 国庆节",
-]
 
 
 def record(name):

@@ -8,6 +8,7 @@ from datetime import datetime
 from datetime import timedelta
 from io import BytesIO
 from pyhanko.pdf_utils.reader import PdfFileReader
+from tests.helpers.server_signing import sign_in_decision_box
 from tests.helpers.server_signing import sign_on_server
 from tests.helpers.signing import BOX
 from tests.helpers.signing import EC_TOKEN
@@ -45,15 +46,8 @@ def _cert_of(tokens, token_label):
 
 def _sign(pdf_bytes, token_label, **options):
     """`pdf_bytes` signed on the server with the token's key in the decision's box."""
-    return sign_on_server(
-        pdf_bytes,
-        library_path=LIBRARY,
-        token_label=token_label,
-        pin=PIN,
-        box=BOX,
-        reason="准予行政许可",
-        location="淄博市张店区",
-        **options,
+    return sign_in_decision_box(
+        pdf_bytes, token_label, reason="准予行政许可", location="淄博市张店区", **options
     )
 
 

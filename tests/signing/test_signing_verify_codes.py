@@ -7,11 +7,8 @@ from io import BytesIO
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko_certvalidator.errors import RevokedError
 from tests.helpers.approval import SHORT_LIVED_TOKEN
-from tests.helpers.server_signing import sign_on_server
-from tests.helpers.signing import BOX
+from tests.helpers.server_signing import sign_in_decision_box
 from tests.helpers.signing import EC_TOKEN
-from tests.helpers.signing import LIBRARY
-from tests.helpers.signing import PIN
 from tests.helpers.signing import RSA_TOKEN
 from tests.helpers.signing import TAMPER_MARK
 from zhangdian.approval.signing.long_term import add_long_term_data
@@ -27,14 +24,7 @@ import pytest
 
 def _sign(pdf_bytes, token_label=RSA_TOKEN, timestamp_url=None):
     """`pdf_bytes` signed on the server with the token's key."""
-    return sign_on_server(
-        pdf_bytes,
-        library_path=LIBRARY,
-        token_label=token_label,
-        pin=PIN,
-        box=BOX,
-        timestamp_url=timestamp_url,
-    )
+    return sign_in_decision_box(pdf_bytes, token_label, timestamp_url=timestamp_url)
 
 
 def _revoking(tokens, token_label, when):

@@ -1,6 +1,7 @@
 """Entering the State Council's schedule: ranges as published, and the slips the form refuses."""
 
 from datetime import date
+from tests.helpers.calendar import HOLIDAYS_2027
 from zhangdian.approval.rules.workdays import MalformedDayLine
 from zhangdian.approval.rules.workdays import WorkingCalendar
 from zhangdian.approval.rules.workdays import next_year_missing
@@ -12,16 +13,6 @@ import pytest
 
 
 TODAY = date(2026, 11, 20)
-# A whole year written as the notice does (test data, not the State Council's 2027 notice).
-HOLIDAYS_2027 = [
-    "2027-01-01 至 2027-01-03 元旦",
-    "2027-02-05 至 2027-02-12 春节",
-    "2027-04-03 至 2027-04-05 清明节",
-    "2027-05-01 至 2027-05-05 劳动节",
-    "2027-06-09 端午节",
-    "2027-09-15 中秋节",
-    "2027-10-01 至 2027-10-07 国庆节",
-]
 MAKEUP_2027 = ["2027-01-30 上班", "2027-02-20 上班"]
 
 
