@@ -98,7 +98,9 @@ class ApplicationView(BrowserView):
 
     def may_export_evidence(self):
         """Whether the evidence bundle is the reader's (auditors, supervisors, administrators)."""
-        return bool(api.user.has_permission("zhangdian.approval: View Audit Journal", obj=self.context))
+        return bool(
+            api.user.has_permission("zhangdian.approval: View Audit Journal", obj=self.context)
+        )
 
     def deadline(self):
         """The deadline status id and its badge class."""
