@@ -123,7 +123,7 @@ relstorage-deps:
 
 .PHONY: test-pki
 test-pki: site ## Demo/dev only: a test CA and SoftHSM2 tokens (PIN 123456) bound to the approvers
-	PKI_DIR=$(PKI_DIR) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/test_pki.py
+	PKI_DIR=$(PKI_DIR) $(DEMO_LOG_KEY) $(BIN)/zconsole run instance/etc/zope.conf instance/scripts/test_pki.py
 
 .PHONY: signer
 signer: install ## Run zhangdian-signer for the demo token of APPROVER (default approver1)

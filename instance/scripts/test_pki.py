@@ -10,6 +10,7 @@ portal and for zhangdian-signer so that they find the tokens.
 from AccessControl.SecurityManagement import newSecurityManager
 from pathlib import Path
 from Testing.makerequest import makerequest
+from zhangdian.approval.audit.sequencer import run_sequencer
 from zhangdian.approval.setuphandlers.demo_casework import create_demo_decisions
 from zhangdian.approval.testing.demo_pki import DEMO_PIN
 from zhangdian.approval.testing.demo_pki import enrol_test_tokens
@@ -32,6 +33,10 @@ def main(app):
     # The demo's decided cases need the tokens just enrolled; made once, on a demo site only.
     create_demo_decisions(DEMO_PIN, report=print)
     transaction.commit()
+    # The demo's first signed tree head, so the public heads page and @audit-log-sth show one.
+    head = run_sequencer(app._p_jar.db(), "/".join(site.getPhysicalPath()), force_head=True)
+    if head is not None:
+        print(f"log head: {head['tree_size']} entries, root {head['root_hash']}")  # noqa: T201
     for userid, cert in enrolled.items():
         print(f"{userid}: token {userid!r}, PIN {DEMO_PIN}, {cert.subject.rfc4514_string()}")  # noqa: T201
 
