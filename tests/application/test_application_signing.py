@@ -161,11 +161,6 @@ def foreign_tsa():
 class TestTimestampAnchors:
     """A TSA of another PKI counts only through its own anchor, never through the bureau's."""
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="regression found at the merge of the B-LTA branch: a foreign TSA's timestamp "
-        "passes without its anchor once validation data is added (issue 16 note)",
-    )
     def test_foreign_tsa_without_its_anchor_is_refused(self, portal, accepted, foreign_tsa):
         """Its timestamp is not trusted, so the decision is not recorded."""
         set_signing_setting("timestamp_url", foreign_tsa[0])

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from persistent.mapping import PersistentMapping
 from plone import api
+from pyhanko_certvalidator.errors import PathError
 from pyhanko_certvalidator.errors import RevokedError
+from pyhanko_certvalidator.errors import ValidationError
 from zhangdian.approval import _
 from zhangdian.approval.body import bad_field
 from zhangdian.approval.casework.decisions import BUREAU_NAME
@@ -361,6 +363,12 @@ def _record(application, entry, signature, certificate, userid, moment):
         except RevokedError as error:
             raise SignatureRefused(
                 "verification_failed", MESSAGES["verification_failed"], PROBLEMS["revoked"]
+            ) from error
+        except (PathError, ValidationError) as error:
+            # No trusted path for the signer or the TSA: the signature as made says which.
+            problems = verify_signed_decision(signed).problems or [PROBLEMS["tsa_untrusted"]]
+            raise SignatureRefused(
+                "verification_failed", MESSAGES["verification_failed"], *problems
             ) from error
     verification = verify_signed_decision(signed)
     if not verification.ok:
