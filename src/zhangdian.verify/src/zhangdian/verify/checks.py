@@ -54,6 +54,9 @@ LOG_KEY = "log/log-key.pem"
 LOG_PROOFS = "log/proofs.json"
 ACTIVE = "active"
 # The bureau's decisions may be signed with digitalSignature or nonRepudiation keys.
+# pyHanko's own KeyUsage constraint (nonRepudiation by default) would refuse a certificate
+# without KeyUsage, which the portal's binding accepts; an empty set switches it off, and the
+# portal's `signer_refusal` applies its one KeyUsage rule instead.
 _SIGNER_KEY_USAGE = KeyUsageConstraints(key_usage=set())
 _UNCHECKABLE = (SignatureValidationError, ValidationError, ValueError, KeyError, TypeError)
 
@@ -248,14 +251,14 @@ async def check_decision(bundle, anchors, tsa_anchors, certificates, crls, repor
     crls = [*crls, *dss_crls]
     timestamp_context = _context(tsa_anchors, certificates, crls)
     try:
-        status = await _validate(
+        status = await validate_signature(
             signature, _context(anchors, certificates, crls), timestamp_context
         )
         if timestamp_holds(status.timestamp_validity):
             # The timestamp proves when it was signed: the signer is judged at that moment.
             moment = status.timestamp_validity.timestamp
             context = _context(anchors, certificates, crls, moment)
-            status = await _validate(signature, context, timestamp_context)
+            status = await validate_signature(signature, context, timestamp_context)
     except _UNCHECKABLE as error:
         report.add("pdf_signature", False, "invalid", error=str(error))
         return None
@@ -284,7 +287,8 @@ async def check_decision(bundle, anchors, tsa_anchors, certificates, crls, repor
     return signer
 
 
-async def _validate(signature, context, timestamp_context):
+async def validate_signature(signature, context, timestamp_context):
+    """pyHanko's status of `signature` under the bureau's key-usage rule (portal and verifier)."""
     return await async_validate_pdf_signature(
         signature,
         context,

@@ -35,7 +35,6 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 from cryptography.hazmat.primitives.serialization import Encoding
 from datetime import UTC
 from datetime import datetime
-from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import CertificateValidator
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError
@@ -53,10 +52,6 @@ _SIGNING_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
 _MIN_RSA_BITS = 2048
 # SHA-1 certificate signatures can be forged with chosen-prefix collisions.
 _SIGNATURE_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
-# pyHanko's own KeyUsage constraint (nonRepudiation by default) would refuse a certificate
-# without KeyUsage, which binding accepts; an empty set switches it off, and `signer_refusal`
-# applies the one KeyUsage rule (`_meant_for_signing`) instead.
-SIGNER_KEY_USAGE = KeyUsageConstraints(key_usage=set())
 
 
 def offline_context(

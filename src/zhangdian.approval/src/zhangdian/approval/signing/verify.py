@@ -18,19 +18,18 @@ from datetime import datetime
 from io import BytesIO
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation import async_validate_pdf_timestamp
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator.errors import ValidationError
 from zhangdian.approval import _
 from zhangdian.approval.certificates import fingerprint
 from zhangdian.approval.signing.asyncio_bridge import run_sync
-from zhangdian.approval.signing.trust import SIGNER_KEY_USAGE
 from zhangdian.approval.signing.trust import issuing_anchor
 from zhangdian.approval.signing.trust import offline_context
 from zhangdian.approval.signing.trust import signer_refusal
 from zhangdian.verify.checks import covers_document
 from zhangdian.verify.checks import timestamp_holds
+from zhangdian.verify.checks import validate_signature
 
 
 LEVEL_B_B = "PAdES-B-B"
@@ -126,13 +125,13 @@ async def _verify(pdf_bytes, trust_anchors, field_name, timestamp_anchors, crls)
     context = offline_context(trust_anchors, crls=crls)
     timestamp_context = offline_context(timestamp_anchors) if timestamp_anchors else context
     try:
-        status = await _validate(signature, context, timestamp_context)
+        status = await validate_signature(signature, context, timestamp_context)
         proven = _timestamp_time(status)
         if proven is not None:
             # A trusted timestamp proves the signature existed then: the signer's certificate
             # is judged at that moment, so its later expiry or revocation does not void it.
             context = offline_context(trust_anchors, moment=proven, crls=crls)
-            status = await _validate(signature, context, timestamp_context)
+            status = await validate_signature(signature, context, timestamp_context)
         # pyHanko's path may run through certificates the CMS carries; the bureau's own rules
         # (one level, key strength, usage) decide as they did when the certificate was bound.
         refusal = await signer_refusal(status.signing_cert, trust_anchors, context.moment)
@@ -181,16 +180,6 @@ async def _document_timestamps_hold(document_timestamps, timestamp_context) -> b
         if not timestamp_holds(status):
             return False
     return True
-
-
-async def _validate(signature, context, timestamp_context):
-    """pyHanko's status of `signature` under the bureau's key-usage rule."""
-    return await async_validate_pdf_signature(
-        signature,
-        context,
-        ts_validation_context=timestamp_context,
-        key_usage_settings=SIGNER_KEY_USAGE,
-    )
 
 
 def embedded_crls(reader) -> list[bytes]:
