@@ -10,7 +10,7 @@ from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
 from plone.app.testing import PloneSandboxLayer
 from plone.app.testing import applyProfile
-from plone.testing.zope import WSGI_SERVER_FIXTURE
+from plone.testing.zope import WSGIServer
 
 
 class Layer(PloneSandboxLayer):
@@ -33,10 +33,28 @@ class Layer(PloneSandboxLayer):
 
 FIXTURE = Layer()
 
+
+class BrowserReadyWSGIServer(WSGIServer):
+    """plone.testing's WSGI server, open to as many connections as a browser journey holds."""
+
+    # A Chromium context keeps up to six connections to the portal and its service worker six
+    # more (the shell is fetched without credentials, from a pool of its own); a journey holds
+    # twelve contexts. Past waitress's default of 100 the server stops accepting and a page
+    # waits until its timeout, with the server idle.
+    connection_limit = 1000
+
+    def setUpServer(self):
+        """Start the server, then raise its connection limit."""
+        super().setUpServer()
+        self.server.adj.connection_limit = self.connection_limit
+
+
+WSGI_SERVER = BrowserReadyWSGIServer(name="ZhangdianApprovalLayer:WSGIServer")
+
 INTEGRATION_TESTING = IntegrationTesting(
     bases=(FIXTURE,), name="ZhangdianApprovalLayer:IntegrationTesting"
 )
 
 FUNCTIONAL_TESTING = FunctionalTesting(
-    bases=(FIXTURE, WSGI_SERVER_FIXTURE), name="ZhangdianApprovalLayer:FunctionalTesting"
+    bases=(FIXTURE, WSGI_SERVER), name="ZhangdianApprovalLayer:FunctionalTesting"
 )
