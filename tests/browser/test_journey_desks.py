@@ -4,10 +4,13 @@ The visitor (search, category, lookup, verify, apply with the matter chosen), th
 (我的待办, a case), the working group (工作台: roster, renewals, calendar, spot checks, the matter
 list) and the supervisor (监督台: a spot check, the assessment, the journal) start at the home
 page and never type an address; at phone (390×844) and desktop (1280×800) width, with a
-screenshot per step. Nothing may scroll sideways at 360 px on the home page and the desks.
+screenshot per step. Nothing may scroll sideways at 360 px on the home page and the desks, and
+every page a step shows is measured in Chromium: text at WCAG AA contrast against the colours
+the browser computed, every form control labelled.
 """
 
 from tests.browser.conftest import SCREENSHOTS
+from pathlib import Path
 from tests.helpers.approval import PASSWORD
 
 import pytest
@@ -15,6 +18,8 @@ import pytest
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 NARROW = {"width": 360, "height": 780}
+# Computes, in the page, each visible text's contrast and each control's label (see the file).
+ACCESSIBILITY = (Path(__file__).parent / "accessibility.js").read_text(encoding="utf-8")
 
 
 class Walker:
@@ -55,7 +60,13 @@ class Walker:
         path = SCREENSHOTS / f"desks-{self.role}-{step}-{self.width}.png"
         self.page.screenshot(path=str(path), full_page=True)
         assert not self.errors, self.errors
+        self.accessible()
         return path
+
+    def accessible(self):
+        """Every visible text at AA contrast (4.5:1, large 3:1); every form control labelled."""
+        problems = self.page.evaluate(ACCESSIBILITY)
+        assert not problems, (self.page.url, problems)
 
     def no_sideways_scroll(self):
         """Nothing is wider than the screen."""
