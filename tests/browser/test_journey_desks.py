@@ -10,7 +10,7 @@ the browser computed, every form control labelled.
 """
 
 from tests.browser.conftest import SCREENSHOTS
-from pathlib import Path
+from tests.browser.conftest import assert_accessible
 from tests.helpers.approval import PASSWORD
 
 import pytest
@@ -18,8 +18,6 @@ import pytest
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 NARROW = {"width": 360, "height": 780}
-# Computes, in the page, each visible text's contrast and each control's label (see the file).
-ACCESSIBILITY = (Path(__file__).parent / "accessibility.js").read_text(encoding="utf-8")
 
 
 class Walker:
@@ -60,13 +58,8 @@ class Walker:
         path = SCREENSHOTS / f"desks-{self.role}-{step}-{self.width}.png"
         self.page.screenshot(path=str(path), full_page=True)
         assert not self.errors, self.errors
-        self.accessible()
+        assert_accessible(self.page)
         return path
-
-    def accessible(self):
-        """Every visible text at AA contrast (4.5:1, large 3:1); every form control labelled."""
-        problems = self.page.evaluate(ACCESSIBILITY)
-        assert not problems, (self.page.url, problems)
 
     def no_sideways_scroll(self):
         """Nothing is wider than the screen."""
